@@ -1,0 +1,91 @@
+#pragma once
+// The name FIB: longest name-prefix match (LNPM) over millions of service-name prefixes.
+// Algorithm, memory layout and the update steps are explained in fib/README.md.
+//
+// Threading contract:
+// - Any number of reader threads call lookup()/lookup_burst() concurrently with one writer.
+//   Readers take no lock and never wait. A returned NextHopGroup stays valid until that reader
+//   next reports a quiescent state to the table's Qsbr.
+// - Exactly one writer thread calls every non-const method. It frees memory only after a QSBR
+//   grace period (Qsbr::poll, called by the table every few hundred writes and by reclaim()).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "fib/expected.hpp"
+#include "fib/name.hpp"
+#include "fib/next_hop.hpp"
+#include "fib/qsbr.hpp"
+
+namespace dmsc::fib {
+
+struct TableConfig {
+  // Prefixes the table must hold (real entries). Fixed at creation, like a hardware FIB:
+  // inserting beyond it fails with "FIB full" rather than degrading lookups.
+  std::size_t capacity = 1 << 20;
+  // Lookups probe this depth first; see fib/README.md. 1..kMaxNameComponents.
+  std::uint8_t start_depth = 2;
+  // Key of the name hash. 0 picks a random key (the default: a remote party cannot aim
+  // names at one bucket without knowing it).
+  std::uint64_t hash_key = 0;
+};
+
+struct LookupResult {
+  const NextHopGroup* group = nullptr;  // nullptr: no route
+  std::uint8_t matched_depth = 0;       // components in the matching prefix
+};
+
+enum class UpdateOutcome : std::uint8_t { kAdded, kReplaced, kUnchanged };
+
+struct TableStats {
+  std::size_t prefixes = 0;          // real entries, default route included
+  std::size_t virtual_entries = 0;   // placeholders at start_depth
+  std::size_t next_hop_groups = 0;   // distinct groups
+  std::size_t memory_bytes = 0;      // buckets + entries (names included) + groups
+  std::size_t bucket_count = 0;
+  std::size_t longest_chain = 0;     // computed on demand by stats(true)
+};
+
+inline constexpr std::size_t kMaxLookupBurst = 64;
+
+class Table {
+ public:
+  static Expected<std::unique_ptr<Table>> create(const TableConfig& config, Qsbr& qsbr);
+  ~Table();
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+
+  // --- readers ---
+  LookupResult lookup(NameView name) const;
+  // count <= kMaxLookupBurst. Names must be valid wire names (check_wire_name).
+  void lookup_burst(const NameView* names, std::size_t count, LookupResult* results) const;
+
+  // --- the writer ---
+  Expected<UpdateOutcome> insert(const Name& prefix, const NextHopSet& next_hops);
+  // Returns false when the prefix was not in the table.
+  bool erase(const Name& prefix);
+  // Resynchronization: every insert stamps the entry with the current generation;
+  // erase_older_than() removes what a full resync did not refresh.
+  void set_generation(std::uint32_t generation) { generation_ = generation; }
+  std::uint32_t generation() const { return generation_; }
+  std::size_t erase_older_than(std::uint32_t generation);
+  // Exact-match lookup of a prefix for the control side and the CLI (writer thread).
+  const NextHopGroup* find(const Name& prefix) const;
+  void reclaim() { qsbr_.poll(); }
+
+  TableStats stats(bool walk_chains = false) const;
+  const TableConfig& config() const { return config_; }
+
+  struct Impl;
+
+ private:
+  Table(const TableConfig& config, Qsbr& qsbr, std::unique_ptr<Impl> impl);
+
+  TableConfig config_;
+  Qsbr& qsbr_;
+  std::unique_ptr<Impl> impl_;
+  std::uint32_t generation_ = 0;
+};
+
+}  // namespace dmsc::fib
