@@ -1,0 +1,178 @@
+// libFuzzer target for the wire codec. On every input: parse it as a DMSC packet, classify it
+// as a frame, and read it as a wire-form and as a text-form name. Whatever parses must
+// re-encode to the same octets and parse back to the same fields; any mismatch aborts.
+// tests/dataplane/wire_fuzz_replay.cpp runs the same checks without libFuzzer.
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include "dataplane/wire.hpp"
+#include "fib/name.hpp"
+
+namespace dmsc::wire {
+namespace {
+
+void require(bool condition, const char* what) {
+  if (condition) return;
+  std::fprintf(stderr, "wire_fuzz: check failed: %s\n", what);
+  std::abort();
+}
+
+bool same_name(fib::NameView a, fib::NameView b) {
+  return a.length == b.length && (a.length == 0 || std::memcmp(a.bytes, b.bytes, a.length) == 0);
+}
+
+bool same_fields(const PacketHeader& a, const PacketHeader& b) {
+  return a.version == b.version && a.type == b.type && a.flags == b.flags &&
+         a.hop_limit == b.hop_limit && a.flow_key == b.flow_key &&
+         a.payload_length == b.payload_length && a.header_length_bytes == b.header_length_bytes &&
+         same_name(a.destination, b.destination) && same_name(a.source, b.source) &&
+         a.destination_component_count == b.destination_component_count &&
+         std::memcmp(a.destination_component_ends, b.destination_component_ends,
+                     a.destination_component_count) == 0;
+}
+
+// A parsed header has exactly one encoding (padding is zero, Header Length is implied by
+// the names), so encode_header() must give back the very octets that were parsed.
+void check_header_reencodes(const std::uint8_t* data, const PacketHeader& header) {
+  std::uint8_t again[kMaxHeaderLength];
+  const std::size_t length = encode_header(header_fields(header), again, sizeof(again));
+  require(length == header.header_length_bytes, "encode_header length differs");
+  require(std::memcmp(again, data, length) == 0, "encode_header octets differ");
+}
+
+void check_packet(const std::uint8_t* data, std::size_t size) {
+  PacketHeader header;
+  const ParseError error = parse_header(data, size, header);
+  require(std::strcmp(parse_error_name(error), "unknown") != 0, "unnamed parse error");
+  if (error != ParseError::kNone) return;
+
+  require(header.payload_offset() + header.payload_length <= size, "payload beyond input");
+  require(header.destination.bytes == data + kFixedHeaderLength, "destination not in place");
+  require(header.destination_component_count >= 1, "destination without components");
+  const std::uint8_t* ends = header.destination_component_ends;
+  for (std::size_t i = 1; i < header.destination_component_count; ++i)
+    require(ends[i - 1] < ends[i], "component ends not increasing");
+  require(ends[header.destination_component_count - 1] == header.destination.length,
+          "last component end is not the name length");
+  check_header_reencodes(data, header);
+
+  auto destination = fib::Name::from_wire({header.destination.bytes, header.destination.length});
+  auto source = fib::Name::from_wire({header.source.bytes, header.source.length});
+  require(destination.ok() && source.ok(), "parsed names rejected by Name::from_wire");
+  PacketFields fields;
+  fields.type = header.type;
+  fields.flags = header.flags;
+  fields.hop_limit = header.hop_limit;
+  fields.flow_key = header.flow_key;
+  fields.destination = *destination;
+  fields.source = *source;
+  fields.payload = {data + header.payload_offset(), header.payload_length};
+  auto packet = encode_packet(fields);
+  require(packet.ok(), "encode_packet refused parsed fields");
+  require(packet->size() == header.payload_offset() + header.payload_length, "packet size");
+  require(std::memcmp(packet->data(), data, packet->size()) == 0, "encode_packet octets differ");
+  PacketHeader reparsed;
+  require(parse_header(packet->data(), packet->size(), reparsed) == ParseError::kNone,
+          "re-encoded packet does not parse");
+  require(same_fields(header, reparsed), "re-encoded packet parses to other fields");
+
+  if (header.type == PacketType::kError) {
+    ErrorReport report;
+    const std::uint8_t* payload = data + header.payload_offset();
+    if (parse_error_payload(payload, header.payload_length, report) == ParseError::kNone)
+      check_header_reencodes(payload + kErrorPreambleLength, report.offending);
+  }
+}
+
+// Builds a fresh frame around the DMSC packet of a classified frame; it must classify alike.
+void check_frame_rebuilds(const std::uint8_t* frame, const FrameInfo& info) {
+  const std::span<const std::uint8_t> packet(frame + info.dmsc_offset, info.dmsc_length);
+  std::optional<std::uint16_t> vlan;
+  if (info.vlan_tagged) vlan = info.vlan_tci;
+  MacAddress destination_mac;
+  MacAddress source_mac;
+  std::memcpy(destination_mac.data(), frame, 6);
+  std::memcpy(source_mac.data(), frame + 6, 6);
+  std::vector<std::uint8_t> rebuilt;
+  const std::uint8_t* ip = frame + info.l3_offset;
+  const std::uint8_t* udp = frame + info.l4_offset;
+  if (info.encapsulation == Encapsulation::kEthernet) {
+    rebuilt = build_ethernet_frame(destination_mac, source_mac, info.ethertype, packet, vlan);
+  } else if (info.encapsulation == Encapsulation::kUdp4) {
+    Udp4Endpoints endpoints{destination_mac, source_mac, {}, {}, load16(udp), load16(udp + 2),
+                            ip[8], vlan, load16(udp + 6) == 0};
+    std::memcpy(endpoints.source.data(), ip + 12, 4);
+    std::memcpy(endpoints.destination.data(), ip + 16, 4);
+    auto built = build_udp4_frame(endpoints, packet);
+    require(built.ok(), "build_udp4_frame refused a received packet");
+    rebuilt = std::move(*built);
+  } else {
+    Udp6Endpoints endpoints{destination_mac, source_mac, {}, {}, load16(udp), load16(udp + 2),
+                            ip[7], load32(ip) & 0xfffff, vlan};
+    std::memcpy(endpoints.source.data(), ip + 8, 16);
+    std::memcpy(endpoints.destination.data(), ip + 24, 16);
+    auto built = build_udp6_frame(endpoints, packet);
+    require(built.ok(), "build_udp6_frame refused a received packet");
+    rebuilt = std::move(*built);
+  }
+  FrameInfo again;
+  require(classify_frame(rebuilt.data(), rebuilt.size(), EncapConfig{}, again) == FrameClass::kDmsc,
+          "rebuilt frame is not DMSC");
+  require(again.encapsulation == info.encapsulation && again.dmsc_length == info.dmsc_length &&
+              std::memcmp(rebuilt.data() + again.dmsc_offset, packet.data(), packet.size()) == 0,
+          "rebuilt frame carries another packet");
+}
+
+void check_frame(const std::uint8_t* data, std::size_t size, const EncapConfig& config) {
+  FrameInfo info;
+  const FrameClass frame_class = classify_frame(data, size, config, info);
+  if (frame_class == FrameClass::kDrop) {
+    require(info.error != ParseError::kNone, "drop without a reason");
+    require(std::strcmp(parse_error_name(info.error), "unknown") != 0, "unnamed drop reason");
+    return;
+  }
+  if (frame_class != FrameClass::kDmsc) return;
+  require(info.dmsc_offset + info.dmsc_length <= size, "DMSC packet beyond the frame");
+  const bool checksum_ok = udp_checksum_ok(data, size, info);
+  require(checksum_ok || !config.verify_udp_checksum, "classified with a bad checksum");
+  check_packet(data + info.dmsc_offset, info.dmsc_length);
+  if (checksum_ok && config.ethertype == kDefaultEthertype) check_frame_rebuilds(data, info);
+}
+
+void check_names(const std::uint8_t* data, std::size_t size) {
+  auto name = fib::Name::from_wire({data, size});
+  const bool valid = fib::check_wire_name(data, size, nullptr, nullptr) == fib::NameError::kNone;
+  require(name.ok() == valid, "Name::from_wire disagrees with check_wire_name");
+  if (name.ok()) {
+    auto reparsed = fib::Name::parse(name->to_string());
+    require(reparsed.ok(), "to_string() of a valid name does not parse");
+    require(*reparsed == *name, "Name::parse(to_string()) is another name");
+    require(name->wire().size() == size && std::memcmp(name->wire().data(), data, size) == 0,
+            "from_wire does not keep the octets");
+  }
+  auto text = fib::Name::parse(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (text.ok()) {
+    auto again = fib::Name::parse(text->to_string());
+    require(again.ok() && *again == *text, "text form does not round-trip");
+    auto wire = fib::Name::from_wire(text->wire());
+    require(wire.ok() && *wire == *text, "wire form of a parsed name does not round-trip");
+  }
+}
+
+}  // namespace
+}  // namespace dmsc::wire
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace dmsc::wire;
+  check_packet(data, size);
+  check_frame(data, size, EncapConfig{});
+  EncapConfig unchecked;  // as when the NIC verifies checksums
+  unchecked.verify_udp_checksum = false;
+  check_frame(data, size, unchecked);
+  check_names(data, size);
+  return 0;
+}
