@@ -36,7 +36,7 @@ if(DMSC_FUZZ)
   target_link_options(wire_fuzz PRIVATE -fsanitize=fuzzer,address,undefined)
 
   # New inputs go to the build tree; the committed seeds are only read.
-  set(wire_fuzz_work ${CMAKE_CURRENT_BINARY_DIR}/wire_fuzz)
+  set(wire_fuzz_work ${CMAKE_CURRENT_BINARY_DIR}/wire_fuzz.work)
   file(MAKE_DIRECTORY ${wire_fuzz_work}/corpus ${wire_fuzz_work}/artifacts)
   add_test(NAME wire_fuzz
            COMMAND wire_fuzz -max_total_time=${DMSC_FUZZ_SECONDS} -print_final_stats=1
