@@ -2,6 +2,8 @@
 
 #include <sys/mman.h>
 
+#include <sanitizer/asan_interface.h>  // no-ops unless built with ASan
+
 namespace dmsc::fib {
 
 void* map_huge(std::size_t bytes) {
@@ -17,7 +19,10 @@ void unmap_huge(void* memory, std::size_t bytes) {
 }
 
 Arena::~Arena() {
-  for (void* chunk : chunks_) unmap_huge(chunk, kChunkBytes);
+  for (void* chunk : chunks_) {
+    ASAN_UNPOISON_MEMORY_REGION(chunk, kChunkBytes);  // the address range may be mapped again
+    unmap_huge(chunk, kChunkBytes);
+  }
 }
 
 void* Arena::allocate(std::size_t bytes) {
@@ -26,6 +31,7 @@ void* Arena::allocate(std::size_t bytes) {
   FreeBlock*& head = free_lists_[size / kGranularity];
   if (head != nullptr) {
     FreeBlock* block = head;
+    ASAN_UNPOISON_MEMORY_REGION(block, size);
     head = block->next;
     bytes_in_use_ += size;
     return block;
@@ -56,6 +62,8 @@ void Arena::push_free(void* block, std::size_t bytes) {
   FreeBlock*& head = free_lists_[rounded(bytes) / kGranularity];
   free_block->next = head;
   head = free_block;
+  // A reader touching a reclaimed entry is then an ASan error, not a silent read.
+  ASAN_POISON_MEMORY_REGION(block, rounded(bytes));
 }
 
 }  // namespace dmsc::fib
