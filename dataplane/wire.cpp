@@ -70,12 +70,14 @@ Expected<std::vector<std::uint8_t>> encode_packet(const PacketFields& fields) {
   return packet;
 }
 
-std::size_t encode_error_payload(ErrorReason reason, std::span<const std::uint8_t> offending_header,
-                                 std::uint8_t* out, std::size_t capacity) {
+std::size_t encode_error_payload(ErrorReason reason, std::uint16_t detail,
+                                 std::span<const std::uint8_t> offending_header, std::uint8_t* out,
+                                 std::size_t capacity) {
   const std::size_t length = kErrorPreambleLength + offending_header.size();
   if (length > capacity) return 0;
   out[0] = static_cast<std::uint8_t>(reason);
-  out[1] = out[2] = out[3] = 0;
+  out[1] = 0;
+  store16(out + 2, detail);
   if (!offending_header.empty())
     std::memcpy(out + kErrorPreambleLength, offending_header.data(), offending_header.size());
   return length;
@@ -84,7 +86,8 @@ std::size_t encode_error_payload(ErrorReason reason, std::span<const std::uint8_
 ParseError parse_error_payload(const std::uint8_t* payload, std::size_t length, ErrorReport& out) {
   if (length < kErrorPreambleLength) return ParseError::kTruncatedErrorPayload;
   out.reason = static_cast<ErrorReason>(payload[0]);
-  // The reserved octets are ignored, as reserved flags are, so they can be given meaning later.
+  // The reserved octet is ignored, as reserved flags are, so it can be given meaning later.
+  out.detail = load16(payload + 2);
   return detail::parse_header_only(payload + kErrorPreambleLength, length - kErrorPreambleLength,
                                    out.offending);
 }

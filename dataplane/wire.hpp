@@ -165,18 +165,21 @@ struct PacketFields {
 
 Expected<std::vector<std::uint8_t>> encode_packet(const PacketFields& fields);
 
-// Error packets (§5.5): payload = Reason Code, 3 reserved octets, the offending header.
+// Error packets (§5.5): payload = Reason Code, a reserved octet, Detail, the offending header.
 inline constexpr std::size_t kErrorPreambleLength = 4;
 
 struct ErrorReport {
   ErrorReason reason = ErrorReason::kNoRoute;  // may be a value this version does not know
+  std::uint16_t detail = 0;                    // packet_too_big: the largest packet that fits
   PacketHeader offending;                      // its payload is not included
 };
 
 // Writes the Error payload for the packet whose header is `offending_header` (exactly its
-// Header Length * 4 octets). Returns the octets written, or 0 when `capacity` is too small.
-std::size_t encode_error_payload(ErrorReason reason, std::span<const std::uint8_t> offending_header,
-                                 std::uint8_t* out, std::size_t capacity);
+// Header Length * 4 octets, as received). Returns the octets written, or 0 when `capacity` is
+// too small.
+std::size_t encode_error_payload(ErrorReason reason, std::uint16_t detail,
+                                 std::span<const std::uint8_t> offending_header, std::uint8_t* out,
+                                 std::size_t capacity);
 
 // Parses an Error packet's payload; header errors are those of the embedded offending header.
 ParseError parse_error_payload(const std::uint8_t* payload, std::size_t length, ErrorReport& out);

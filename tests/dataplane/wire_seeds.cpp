@@ -19,7 +19,7 @@ Bytes packet(PacketType type, const char* destination, const char* source, const
 
 Bytes error_packet() {
   Bytes payload(kErrorPreambleLength + 32);
-  encode_error_payload(ErrorReason::kHopLimitExceeded, std::span(kKnownPacket).first(32),
+  encode_error_payload(ErrorReason::kHopLimitExceeded, 0, std::span(kKnownPacket).first(32),
                        payload.data(), payload.size());
   return packet(PacketType::kError, "/sg/a", "/router/r1", payload);
 }
@@ -36,6 +36,10 @@ std::vector<std::pair<std::string, Bytes>> wire_seeds() {
   dest_options.insert(dest_options.begin() + 54, {17, 0, 1, 4, 0, 0, 0, 0});
   dest_options[14 + 5] += 8;
   dest_options[14 + 6] = 60;
+  Bytes fragment = kKnownUdp4Frame;  // MF set, DF cleared: a named drop
+  fragment[14 + 6] = 0x20;
+  fragment[14 + 10] = 0xd6;  // header checksum 0xb6a9 adjusted for 0x4000 -> 0x2000
+  fragment[14 + 11] = 0xa9;
   Udp4Endpoints tagged = known_udp4_endpoints();
   tagged.vlan_tci = 0x0064;
   return {
@@ -48,6 +52,7 @@ std::vector<std::pair<std::string, Bytes>> wire_seeds() {
       {"frame-ethernet-vlan",
        build_ethernet_frame(kDestinationMac, kSourceMac, kDefaultEthertype, kKnownPacket, 0x0064)},
       {"frame-udp4", kKnownUdp4Frame},
+      {"frame-udp4-first-fragment", fragment},
       {"frame-udp4-vlan", value_or_abort(build_udp4_frame(tagged, error_packet()))},
       {"frame-udp6", kKnownUdp6Frame},
       {"frame-udp6-destination-options", dest_options},

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <string_view>
@@ -230,12 +231,16 @@ TEST(WirePacket, ErrorPacketsCarryTheOffendingHeader) {
   std::uint8_t payload[kErrorPreambleLength + kMaxHeaderLength];
   const std::span<const std::uint8_t> header_bytes(kKnownPacket.data(),
                                                    offending.header_length_bytes);
-  EXPECT_EQ(encode_error_payload(ErrorReason::kNoRoute, header_bytes, payload, 35), 0u);
-  const std::size_t length =
-      encode_error_payload(ErrorReason::kNoRoute, header_bytes, payload, sizeof(payload));
+  EXPECT_EQ(encode_error_payload(ErrorReason::kPacketTooBig, 1400, header_bytes, payload, 35),
+            0u);
+  const std::size_t length = encode_error_payload(ErrorReason::kPacketTooBig, 1400, header_bytes,
+                                                  payload, sizeof(payload));
   ASSERT_EQ(length, 36u);
-  EXPECT_EQ(payload[0], 1);  // no_route
-  EXPECT_EQ(payload[1] | payload[2] | payload[3], 0);
+  EXPECT_EQ(payload[0], 3);  // packet_too_big
+  EXPECT_EQ(payload[1], 0);
+  EXPECT_EQ(payload[2], 0x05);  // 1400
+  EXPECT_EQ(payload[3], 0x78);
+  EXPECT_TRUE(std::equal(header_bytes.begin(), header_bytes.end(), payload + 4));
 
   PacketFields fields;
   fields.type = PacketType::kError;
@@ -251,7 +256,8 @@ TEST(WirePacket, ErrorPacketsCarryTheOffendingHeader) {
   ASSERT_EQ(parse_error_payload(error_packet.data() + header.payload_offset(),
                                 header.payload_length, report),
             ParseError::kNone);
-  EXPECT_EQ(report.reason, ErrorReason::kNoRoute);
+  EXPECT_EQ(report.reason, ErrorReason::kPacketTooBig);
+  EXPECT_EQ(report.detail, 1400);
   EXPECT_EQ(text_of(report.offending.destination), "/svc/payments");
   EXPECT_EQ(report.offending.flow_key, 0x01020304u);
   EXPECT_EQ(report.offending.payload_length, 4) << "as received, though the payload is absent";
