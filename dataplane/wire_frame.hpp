@@ -50,6 +50,8 @@ enum class FrameClass : std::uint8_t {
   kDrop,     // malformed encapsulation: FrameInfo::error says why
 };
 
+// Complete with kDmsc; with kDrop, `error` says why and the other fields are what was read
+// before the fault; with kNotDmsc, only the Ethernet fields are meaningful.
 struct FrameInfo {
   Encapsulation encapsulation = Encapsulation::kEthernet;
   ParseError error = ParseError::kNone;  // with kDrop
