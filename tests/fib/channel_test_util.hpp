@@ -7,11 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "fib/channel_map_sink.hpp"
@@ -125,5 +130,62 @@ class RawMapping {
   std::byte* base_ = nullptr;
   std::size_t size_ = 0;
 };
+
+// Route files, one route a line: "<name> <face>:<weight>[,<face>:<weight>...]". The peer
+// processes of the two-process tests read and write them.
+inline std::string format_route(const Name& prefix, const NextHopSet& set) {
+  std::string line = prefix.to_string() + " ";
+  for (std::size_t i = 0; i < set.count; ++i) {
+    if (i != 0) line += ',';
+    line += std::to_string(set.hops[i].face) + ":" + std::to_string(set.hops[i].weight);
+  }
+  return line;
+}
+
+inline std::optional<std::pair<Name, NextHopSet>> parse_route(const std::string& line) {
+  std::istringstream in(line);
+  std::string text, hop_list;
+  if (!(in >> text >> hop_list)) return std::nullopt;
+  auto prefix = Name::parse(text);
+  if (!prefix) return std::nullopt;
+  NextHopSet set;
+  std::istringstream hops_in(hop_list);
+  std::string hop;
+  while (std::getline(hops_in, hop, ',')) {
+    unsigned face = 0, weight = 0;
+    if (set.count == kMaxNextHops || std::sscanf(hop.c_str(), "%u:%u", &face, &weight) != 2)
+      return std::nullopt;
+    set.hops[set.count++] = {face, weight};
+  }
+  return std::make_pair(*prefix, set);
+}
+
+// Written to `path`.tmp and renamed, so that a reader never sees half a file.
+inline bool write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    if (!(out << text)) return false;
+  }
+  return std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+
+inline std::string format_routes(const std::map<Name, NextHopSet>& routes) {
+  std::string text;
+  for (const auto& [prefix, set] : routes) text += "route " + format_route(prefix, set) + "\n";
+  return text;
+}
+
+// Reads "route ..." lines (other lines are ignored: reports carry counters too).
+inline std::map<Name, NextHopSet> read_routes(const std::string& path) {
+  std::map<Name, NextHopSet> routes;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("route ", 0) != 0) continue;
+    if (auto route = parse_route(line.substr(6))) routes.insert(*route);
+  }
+  return routes;
+}
 
 }  // namespace dmsc::fib::test
