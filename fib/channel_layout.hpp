@@ -147,7 +147,8 @@ static_assert(sizeof(SegmentIdentity) == 64 && offsetof(SegmentIdentity, layout_
               offsetof(SegmentIdentity, max_next_hops) == 36 &&
               offsetof(SegmentIdentity, counter_slots) == 40);
 static_assert(sizeof(ProducerControl) == 64 && offsetof(ProducerControl, epoch) == 8 &&
-              offsetof(ProducerControl, resync_served) == 16 && offsetof(ProducerControl, pid) == 24);
+              offsetof(ProducerControl, resync_served) == 16 &&
+              offsetof(ProducerControl, pid) == 24);
 static_assert(sizeof(ConsumerControl) == 64 && offsetof(ConsumerControl, resync_requested) == 8 &&
               offsetof(ConsumerControl, pid) == 16 &&
               offsetof(ConsumerControl, last_reject_reason) == 24 &&
@@ -161,7 +162,8 @@ static_assert(sizeof(SegmentHeader) == 576 && offsetof(SegmentHeader, producer) 
 static_assert(sizeof(SegmentHeader) % kCacheLine == 0, "slots start cache-aligned");
 static_assert(std::is_standard_layout_v<SegmentHeader> &&
               std::is_trivially_copyable_v<SegmentHeader> &&
-              std::is_trivially_copyable_v<MessageHeader> && std::is_trivially_copyable_v<RouteBody>);
+              std::is_trivially_copyable_v<MessageHeader> &&
+              std::is_trivially_copyable_v<RouteBody>);
 static_assert(std::atomic_ref<std::uint64_t>::is_always_lock_free,
               "cross-process atomics must not fall back to a process-local lock");
 

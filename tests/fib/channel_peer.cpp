@@ -99,7 +99,8 @@ int run_producer(const Options& o) {
       else producer.set_route(prefix, test::hops(static_cast<FaceId>(random() % 64 + 1)));
     }
     if (churned == o.churn && !state_written && !o.state_out.empty())
-      state_written = test::write_file_atomically(o.state_out, test::format_routes(producer.routes()));
+      state_written =
+          test::write_file_atomically(o.state_out, test::format_routes(producer.routes()));
     if (result.messages == 0 && churned == o.churn) nap();
   }
   return 0;
@@ -204,7 +205,8 @@ int run_consumer(const Options& o) {
         if (it != mirror.removals().end()) watched_removals += it->second;
       }
       std::string text = "epoch " + std::to_string(consumer.epoch()) + "\n";
-      text += "resyncs_completed " + std::to_string(c.of(ConsumerCounter::kResyncsCompleted)) + "\n";
+      text += "resyncs_completed " +
+              std::to_string(c.of(ConsumerCounter::kResyncsCompleted)) + "\n";
       text += "rejects " + std::to_string(c.rejects_total()) + "\n";
       text += "sink_errors " + std::to_string(c.of(ConsumerCounter::kSinkErrors)) + "\n";
       text += "watch_armed " + std::to_string(armed ? 1 : 0) + "\n";

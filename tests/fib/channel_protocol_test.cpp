@@ -214,7 +214,8 @@ TEST(ChannelProtocol, RestartedConsumerConvergesFromEmpty) {
     }
   }
   consumer.reset();  // dies mid-stream, its table with it
-  for (int i = 0; i < 30; ++i) ASSERT_TRUE(producer->set_route(name("/late/" + std::to_string(i)), hops(3)).ok());
+  for (int i = 0; i < 30; ++i)
+    ASSERT_TRUE(producer->set_route(name("/late/" + std::to_string(i)), hops(3)).ok());
   producer->poll();
   consumer = make_consumer(shm.config(16));
   MapSink fresh;
@@ -232,7 +233,8 @@ TEST(ChannelProtocol, RestartedProducerReplacesItsRoutesWithoutRemovingCommonOne
   ASSERT_TRUE(pump(producer.get(), *consumer, sink));
   producer.reset();
   Routes new_routes = make_routes(300, 1, 150);  // 150..299 in common, same next hops
-  for (std::size_t i = 150; i < 170; ++i) new_routes[std::next(new_routes.begin(), i - 150)->first] = hops(77);
+  auto changed = new_routes.begin();  // 20 of the common prefixes get new next hops
+  for (int i = 0; i < 20; ++i, ++changed) changed->second = hops(77);
   producer = make_producer(shm.config(32), new_routes);
   EXPECT_EQ(producer->epoch(), 2u);
   ASSERT_TRUE(pump(producer.get(), *consumer, sink));
