@@ -6,8 +6,13 @@
 
 namespace dmsc::fib {
 
+namespace {
+constexpr std::size_t kHugePage = 2u << 20;
+}
+
 void* map_huge(std::size_t bytes) {
-  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (memory == MAP_FAILED) return nullptr;
   // Advisory: where THP is off this is a no-op and we run on 4 KiB pages.
   madvise(memory, bytes, MADV_HUGEPAGE);
@@ -18,11 +23,26 @@ void unmap_huge(void* memory, std::size_t bytes) {
   if (memory != nullptr) munmap(memory, bytes);
 }
 
+Expected<Arena> Arena::create(std::size_t max_bytes) {
+  std::size_t reserved = (std::min(max_bytes, kMaxBytes) + kHugePage - 1) & ~(kHugePage - 1);
+  if (reserved == 0) reserved = kHugePage;
+  void* base = map_huge(reserved);
+  if (base == nullptr)
+    return Error{"FIB: cannot reserve " + std::to_string(reserved) + " bytes of address space"};
+  return Arena(static_cast<std::uint8_t*>(base), reserved);
+}
+
+Arena::Arena(Arena&& other) noexcept
+    : base_(other.base_), reserved_(other.reserved_), used_(other.used_),
+      free_lists_(other.free_lists_), bytes_in_use_(other.bytes_in_use_) {
+  other.base_ = nullptr;
+  other.reserved_ = 0;
+}
+
 Arena::~Arena() {
-  for (void* chunk : chunks_) {
-    ASAN_UNPOISON_MEMORY_REGION(chunk, kChunkBytes);  // the address range may be mapped again
-    unmap_huge(chunk, kChunkBytes);
-  }
+  if (base_ == nullptr) return;
+  ASAN_UNPOISON_MEMORY_REGION(base_, reserved_);  // the address range may be mapped again
+  unmap_huge(base_, reserved_);
 }
 
 void* Arena::allocate(std::size_t bytes) {
@@ -36,18 +56,9 @@ void* Arena::allocate(std::size_t bytes) {
     bytes_in_use_ += size;
     return block;
   }
-  if (bump_left_ < size) {
-    // The unused tail of the old chunk (< kMaxBlock) is given to its size's free list.
-    if (bump_left_ >= kGranularity) push_free(bump_, bump_left_);
-    void* chunk = map_huge(kChunkBytes);
-    if (chunk == nullptr) return nullptr;
-    chunks_.push_back(chunk);
-    bump_ = static_cast<std::uint8_t*>(chunk);
-    bump_left_ = kChunkBytes;
-  }
-  void* block = bump_;
-  bump_ += size;
-  bump_left_ -= size;
+  if (reserved_ - used_ < size) return nullptr;
+  void* block = base_ + used_;
+  used_ += size;
   bytes_in_use_ += size;
   return block;
 }

@@ -1,15 +1,17 @@
 #pragma once
 // Keyed hashing of every prefix of a name in one pass.
 //
-// The state is chained through the components: the hash of prefix i is a function of the
-// hash of prefix i-1 and the wire bytes of component i (length octet included, so the framing
-// is part of the input). This is not an XOR of per-component hashes, whose collisions an
-// attacker could construct by permuting components. Every step multiplies by table-secret
+// The state is chained through the name's wire octets (length octets included, so the
+// framing is part of the input): the hash of a prefix depends on every octet before its end,
+// in order. This is not an XOR of per-component hashes, whose collisions an attacker could
+// construct by permuting components. Every step multiplies by table-secret
 // constants (the wyhash "mum" mix), so without the key nobody can aim names at one bucket.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#include "fib/name.hpp"
 
 namespace dmsc::fib {
 
@@ -20,6 +22,8 @@ struct NameHashKey {
 };
 
 NameHashKey make_name_hash_key(std::uint64_t key);  // 0: random
+
+inline constexpr std::size_t kMaxHashedWords = 255 / 8 + 1;
 
 namespace detail {
 
@@ -41,6 +45,7 @@ inline std::uint64_t load32(const std::uint8_t* p) {
 }
 
 // 1..8 bytes read without touching memory outside [p, p+n). Injective for a given n.
+// (Used to compare short names; hashing reads whole words.)
 inline std::uint64_t load_tail(const std::uint8_t* p, std::size_t n) {
   if (n >= 4) return load32(p) | (load32(p + n - 4) << 32);
   return std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} << 16);
@@ -48,31 +53,62 @@ inline std::uint64_t load_tail(const std::uint8_t* p, std::size_t n) {
 
 }  // namespace detail
 
-// Hashes every prefix of the valid wire name [bytes, bytes+length): hashes[i] and ends[i]
-// describe the first i+1 components. Stops after max_depth components. Returns the count.
-inline std::size_t hash_name_prefixes(const NameHashKey& key, const std::uint8_t* bytes,
-                                      std::size_t length, std::size_t max_depth,
-                                      std::uint64_t* hashes, std::uint8_t* ends) {
-  std::uint64_t state = key.seed;
-  std::size_t offset = 0;
-  std::size_t depth = 0;
-  while (offset < length && depth < max_depth) {
-    const std::size_t component_bytes = std::size_t{bytes[offset]} + 1;
-    if (component_bytes > length - offset) break;  // malformed: stop at the last whole component
-    const std::uint8_t* p = bytes + offset;
-    std::size_t remaining = component_bytes;
-    while (remaining > 8) {
-      state = detail::mum(state ^ detail::load64(p), key.multiplier_a);
-      p += 8;
-      remaining -= 8;
+// The per-name part of hashing: component boundaries and the chain state at every word.
+// prefix_hash() then gives the hash of any prefix with one multiply, so a lookup hashes only
+// the prefixes it probes.
+//
+// The name is consumed as one stream of 8-octet words, chained through one multiply each:
+// S(0) = seed, S(j+1) = mum(S(j) ^ word(j), a). The prefix ending at octet E hashes as
+// mum(S(E/8) ^ (its octets of word E/8), b ^ E). No branch depends on component lengths
+// (random in real names, they made branch predictors miss on every component).
+struct NamePrefixHasher {
+  const std::uint8_t* bytes;
+  std::size_t components;
+  std::size_t full_words;
+  std::uint64_t last_partial;  // the octets after the last full word
+  std::uint8_t ends[kMaxNameComponents];
+  std::uint64_t states[kMaxHashedWords + 1];
+
+  // Prepares the first max_depth components of the valid wire name [bytes, bytes+length).
+  void init(const NameHashKey& key, const std::uint8_t* name, std::size_t length,
+            std::size_t max_depth = kMaxNameComponents) {
+    bytes = name;
+    std::size_t depth = 0;
+    for (std::size_t offset = 0; offset < length && depth < max_depth;) {
+      const std::size_t next = offset + 1 + name[offset];
+      if (next > length) break;  // malformed: stop at the last whole component
+      ends[depth++] = static_cast<std::uint8_t>(next);
+      offset = next;
     }
-    state = detail::mum(state ^ detail::load_tail(p, remaining), key.multiplier_b ^ (remaining << 1));
-    offset += component_bytes;
-    hashes[depth] = state;
-    ends[depth] = static_cast<std::uint8_t>(offset);
-    ++depth;
+    components = depth;
+    const std::size_t hashed = depth == 0 ? 0 : ends[depth - 1];
+    full_words = hashed / 8;
+    std::uint64_t state = key.seed;
+    states[0] = state;
+    for (std::size_t j = 0; j < full_words; ++j) {
+      state = detail::mum(state ^ detail::load64(name + 8 * j), key.multiplier_a);
+      states[j + 1] = state;
+    }
+    const std::size_t tail = hashed % 8;
+    last_partial = 0;
+    if (tail != 0) {
+      if (hashed >= 8) {
+        last_partial = detail::load64(name + hashed - 8) >> (8 * (8 - tail));
+      } else {
+        for (std::size_t i = 0; i < tail; ++i) last_partial |= std::uint64_t{name[i]} << (8 * i);
+      }
+    }
   }
-  return depth;
-}
+
+  // The hash of the first `depth` components, 1 <= depth <= components.
+  std::uint64_t prefix_hash(const NameHashKey& key, std::size_t depth) const {
+    const std::size_t end = ends[depth - 1];
+    const std::size_t word = end / 8;
+    const std::size_t used = end % 8;
+    const std::uint64_t raw = word < full_words ? detail::load64(bytes + 8 * word) : last_partial;
+    const std::uint64_t partial = used == 0 ? 0 : raw & ((std::uint64_t{1} << (8 * used)) - 1);
+    return detail::mum(states[word] ^ partial, key.multiplier_b ^ end);
+  }
+};
 
 }  // namespace dmsc::fib

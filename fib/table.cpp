@@ -1,6 +1,5 @@
 // The FIB writer: insert, replace, erase and resync sweeps. See fib/README.md.
 #include <algorithm>
-#include <bit>
 #include <random>
 
 #include "fib/table_impl.hpp"
@@ -34,29 +33,30 @@ Expected<std::unique_ptr<Table>> Table::create(const TableConfig& config, Qsbr& 
     return Error{"FIB capacity must be 1..2^30 prefixes, not " + std::to_string(config.capacity)};
   if (config.start_depth == 0 || config.start_depth > kMaxNameComponents)
     return Error{"FIB start depth must be 1.." + std::to_string(kMaxNameComponents)};
-  auto impl = std::make_unique<Impl>();
+  // Every prefix may need a placeholder above it, so the table is sized for twice as many
+  // entries as prefixes at 95% of the slots. In practice placeholders are far fewer (one per
+  // distinct start-depth prefix with deeper prefixes below) and the slots stay around 60%
+  // used, where nearly every probe ends in its home bucket.
+  const std::size_t entry_limit = 2 * config.capacity + 16;
+  const std::size_t bucket_count = (entry_limit * 100 / 95 + Bucket::kSlots - 1) / Bucket::kSlots;
+  // Address space for the worst case (every entry a longest name); only touched pages count.
+  auto arena = Arena::create(entry_limit * Entry::bytes_for(kMaxEncodedNameLength));
+  if (!arena) return Error{arena.error()};
+  auto impl = std::make_unique<Impl>(std::move(arena).value());
   impl->key = make_name_hash_key(config.hash_key);
   impl->start_depth = config.start_depth;
-  // One bucket per prefix: chains stay short (mean under 1 for misses) at 8 bytes a prefix.
-  const std::size_t bucket_count = std::bit_ceil(config.capacity);
-  impl->bucket_bytes = bucket_count * sizeof(std::atomic<Entry*>);
-  impl->buckets = static_cast<std::atomic<Entry*>*>(map_huge(impl->bucket_bytes));
+  impl->slot_limit = entry_limit;
+  impl->bucket_bytes = bucket_count * sizeof(Bucket);
+  impl->buckets = static_cast<Bucket*>(map_huge(impl->bucket_bytes));
   if (impl->buckets == nullptr)
     return Error{"FIB: cannot map " + std::to_string(impl->bucket_bytes) + " bytes of buckets"};
-  impl->bucket_mask = bucket_count - 1;
+  impl->bucket_count = bucket_count;
   return std::unique_ptr<Table>(new Table(config, qsbr, std::move(impl)));
 }
 
 Table::~Table() {
   // The owner guarantees no reader runs any more; retired objects still reference the arena.
   qsbr_.drain();
-  for (std::size_t i = 0; i <= impl_->bucket_mask; ++i) {
-    for (Entry* e = impl_->buckets[i].load(std::memory_order_relaxed); e != nullptr;) {
-      Entry* next = e->next.load(std::memory_order_relaxed);
-      impl_->arena.free(e, Entry::bytes_for(e->name_length));
-      e = next;
-    }
-  }
   for (auto& [set, group] : impl_->groups) delete group;
   unmap_huge(impl_->buckets, impl_->bucket_bytes);
 }
@@ -87,36 +87,67 @@ Entry* find_entry(const Table::Impl& impl, std::uint64_t hash, const std::uint8_
   return const_cast<Entry*>(impl.probe(hash, bytes, length));
 }
 
-// Publishes a fully built entry at the head of its chain.
+std::uint64_t full_name_hash(const Table::Impl& impl, const std::uint8_t* bytes, std::size_t length) {
+  NamePrefixHasher hasher;
+  hasher.init(impl.key, bytes, length);
+  return hasher.prefix_hash(impl.key, hasher.components);
+}
+
+// Publishes a fully built entry in the first bucket with a free slot from its home on.
 Entry* link_new_entry(Table::Impl& impl, std::uint64_t hash, const std::uint8_t* bytes,
                       std::size_t length, std::uint8_t depth, const NextHopGroup* group,
                       std::uint32_t generation) {
+  if (impl.real_entries + impl.virtual_entries >= impl.slot_limit) return nullptr;
   void* memory = impl.arena.allocate(Entry::bytes_for(length));
   if (memory == nullptr) return nullptr;
   auto* entry = static_cast<Entry*>(memory);
-  std::atomic<Entry*>& head = impl.bucket(hash);
-  entry->next.store(head.load(std::memory_order_relaxed), std::memory_order_relaxed);
   entry->group.store(group, std::memory_order_relaxed);
-  entry->hash = hash;
   entry->name_length = static_cast<std::uint8_t>(length);
   entry->depth = depth;
-  entry->max_depth.store(depth, std::memory_order_relaxed);
-  entry->reserved = 0;
+  entry->descendant_depths.store(0, std::memory_order_relaxed);
   entry->generation = generation;
   entry->descendants = 0;
-  entry->reserved2 = 0;
   std::memcpy(entry->name, bytes, length);
-  head.store(entry, std::memory_order_release);
+
+  std::size_t index = impl.home_index(hash);
+  // Mark the buckets we pass before the entry becomes visible: a reader that finds it
+  // must have been told to look this far.
+  while (impl.buckets[index].used == Bucket::kSlots) {
+    Bucket& full = impl.buckets[index];
+    full.overflow.store(full.overflow.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    index = impl.next_index(index);
+  }
+  Bucket& bucket = impl.buckets[index];
+  for (auto& slot : bucket.slots) {
+    if (slot.load(std::memory_order_relaxed) != 0) continue;
+    slot.store(std::uint64_t{tag_of(hash)} << 32 | impl.arena.handle(entry), std::memory_order_release);
+    break;
+  }
+  ++bucket.used;
   return entry;
 }
 
 void unlink_entry(Table::Impl& impl, Qsbr& qsbr, Entry* entry) {
-  std::atomic<Entry*>* link = &impl.bucket(entry->hash);
-  while (link->load(std::memory_order_relaxed) != entry)
-    link = &link->load(std::memory_order_relaxed)->next;
-  // Readers standing on `entry` still follow its next pointer, which stays intact.
-  link->store(entry->next.load(std::memory_order_relaxed), std::memory_order_release);
-  qsbr.retire(entry, free_entry, &impl.arena);
+  const std::uint64_t hash = full_name_hash(impl, entry->name, entry->name_length);
+  const std::uint64_t word = std::uint64_t{tag_of(hash)} << 32 | impl.arena.handle(entry);
+  std::size_t index = impl.home_index(hash);
+  while (true) {
+    Bucket& bucket = impl.buckets[index];
+    for (auto& slot : bucket.slots) {
+      if (slot.load(std::memory_order_relaxed) != word) continue;
+      slot.store(0, std::memory_order_release);
+      --bucket.used;
+      // Readers standing on the entry keep reading it until their next quiescent state.
+      qsbr.retire(entry, free_entry, &impl.arena);
+      for (std::size_t i = impl.home_index(hash); i != index; i = impl.next_index(i)) {
+        Bucket& passed = impl.buckets[i];
+        passed.overflow.store(passed.overflow.load(std::memory_order_relaxed) - 1,
+                              std::memory_order_release);
+      }
+      return;
+    }
+    index = impl.next_index(index);
+  }
 }
 
 }  // namespace
@@ -145,11 +176,11 @@ Expected<UpdateOutcome> Table::insert(const Name& prefix, const NextHopSet& next
   }
 
   const NameView view = prefix.view();
-  std::uint64_t hashes[kMaxNameComponents];
-  std::uint8_t ends[kMaxNameComponents];
-  const std::size_t depth =
-      hash_name_prefixes(impl.key, view.bytes, view.length, kMaxNameComponents, hashes, ends);
-  Entry* entry = find_entry(impl, hashes[depth - 1], view.bytes, view.length);
+  NamePrefixHasher hasher;
+  hasher.init(impl.key, view.bytes, view.length);
+  const std::size_t depth = hasher.components;
+  const std::uint64_t hash = hasher.prefix_hash(impl.key, depth);
+  Entry* entry = find_entry(impl, hash, view.bytes, view.length);
   if (entry != nullptr) {
     entry->generation = generation_;
     const NextHopGroup* old = entry->group.load(std::memory_order_relaxed);
@@ -166,23 +197,28 @@ Expected<UpdateOutcome> Table::insert(const Name& prefix, const NextHopSet& next
 
   if (impl.real_entries >= config_.capacity)
     return Error{"FIB full: " + std::to_string(config_.capacity) + " prefixes"};
+  if (impl.real_entries + impl.virtual_entries + 2 > impl.slot_limit)
+    return Error{"FIB full: " + std::to_string(impl.slot_limit) + " entries, placeholders included"};
 
   // Below start_depth, first make the placeholder tell readers to look this deep.
   const std::size_t start = impl.start_depth;
   if (depth > start) {
-    Entry* anchor = find_entry(impl, hashes[start - 1], view.bytes, ends[start - 1]);
+    const std::uint64_t anchor_hash = hasher.prefix_hash(impl.key, start);
+    const std::size_t anchor_length = hasher.ends[start - 1];
+    Entry* anchor = find_entry(impl, anchor_hash, view.bytes, anchor_length);
     if (anchor == nullptr) {
-      anchor = link_new_entry(impl, hashes[start - 1], view.bytes, ends[start - 1],
+      anchor = link_new_entry(impl, anchor_hash, view.bytes, anchor_length,
                               static_cast<std::uint8_t>(start), nullptr, generation_);
       if (anchor == nullptr) return Error{"FIB: out of memory"};
       ++impl.virtual_entries;
     }
     ++anchor->descendants;
-    if (anchor->max_depth.load(std::memory_order_relaxed) < depth)
-      anchor->max_depth.store(static_cast<std::uint8_t>(depth), std::memory_order_release);
+    const std::uint32_t depths = anchor->descendant_depths.load(std::memory_order_relaxed);
+    if ((depths & depth_bit(depth)) == 0)
+      anchor->descendant_depths.store(depths | depth_bit(depth), std::memory_order_release);
   }
   const NextHopGroup* group = acquire_group(impl, set);
-  if (link_new_entry(impl, hashes[depth - 1], view.bytes, view.length,
+  if (link_new_entry(impl, hash, view.bytes, view.length,
                      static_cast<std::uint8_t>(depth), group, generation_) == nullptr) {
     release_group(impl, qsbr_, group);
     return Error{"FIB: out of memory"};
@@ -208,17 +244,17 @@ void erase_real_entry(Table::Impl& impl, Qsbr& qsbr, Entry* entry) {
   release_group(impl, qsbr, group);
   if (entry->depth <= start) return;
 
-  std::uint64_t hashes[kMaxNameComponents];
-  std::uint8_t ends[kMaxNameComponents];
-  hash_name_prefixes(impl.key, entry->name, entry->name_length, start, hashes, ends);
-  Entry* anchor = find_entry(impl, hashes[start - 1], entry->name, ends[start - 1]);
+  NamePrefixHasher hasher;
+  hasher.init(impl.key, entry->name, entry->name_length, start);
+  Entry* anchor =
+      find_entry(impl, hasher.prefix_hash(impl.key, start), entry->name, hasher.ends[start - 1]);
   if (anchor == nullptr || anchor->descendants == 0) return;  // invariant; cannot happen
   if (--anchor->descendants != 0) return;
   if (anchor->group.load(std::memory_order_relaxed) == nullptr) {
     unlink_entry(impl, qsbr, anchor);
     --impl.virtual_entries;
   } else {
-    anchor->max_depth.store(anchor->depth, std::memory_order_release);
+    anchor->descendant_depths.store(0, std::memory_order_release);
   }
 }
 
@@ -239,11 +275,7 @@ bool Table::erase(const Name& prefix) {
     return true;
   }
   const NameView view = prefix.view();
-  std::uint64_t hashes[kMaxNameComponents];
-  std::uint8_t ends[kMaxNameComponents];
-  const std::size_t depth =
-      hash_name_prefixes(impl.key, view.bytes, view.length, kMaxNameComponents, hashes, ends);
-  Entry* entry = find_entry(impl, hashes[depth - 1], view.bytes, view.length);
+  Entry* entry = find_entry(impl, full_name_hash(impl, view.bytes, view.length), view.bytes, view.length);
   if (entry == nullptr || entry->group.load(std::memory_order_relaxed) == nullptr) return false;
   erase_real_entry(impl, qsbr_, entry);
   return true;
@@ -261,11 +293,14 @@ std::size_t Table::erase_older_than(std::uint32_t generation) {
   }
   // Collect first: erasing edits the chains being walked.
   std::vector<Entry*> victims;
-  for (std::size_t i = 0; i <= impl.bucket_mask; ++i)
-    for (Entry* e = impl.buckets[i].load(std::memory_order_relaxed); e != nullptr;
-         e = e->next.load(std::memory_order_relaxed))
+  for (std::size_t i = 0; i < impl.bucket_count; ++i)
+    for (const auto& slot : impl.buckets[i].slots) {
+      const std::uint64_t word = slot.load(std::memory_order_relaxed);
+      if (word == 0) continue;
+      auto* e = const_cast<Entry*>(impl.entry_at(word));
       if (e->group.load(std::memory_order_relaxed) != nullptr && stale(e->generation))
         victims.push_back(e);
+    }
   // Deepest first, so that a placeholder's descendants go before it is looked at.
   std::sort(victims.begin(), victims.end(),
             [](const Entry* a, const Entry* b) { return a->depth > b->depth; });
@@ -281,11 +316,7 @@ const NextHopGroup* Table::find(const Name& prefix) const {
   const Impl& impl = *impl_;
   if (prefix.is_root()) return impl.root_group.load(std::memory_order_acquire);
   const NameView view = prefix.view();
-  std::uint64_t hashes[kMaxNameComponents];
-  std::uint8_t ends[kMaxNameComponents];
-  const std::size_t depth =
-      hash_name_prefixes(impl.key, view.bytes, view.length, kMaxNameComponents, hashes, ends);
-  const Entry* entry = impl.probe(hashes[depth - 1], view.bytes, view.length);
+  const Entry* entry = impl.probe(full_name_hash(impl, view.bytes, view.length), view.bytes, view.length);
   return entry == nullptr ? nullptr : entry->group.load(std::memory_order_acquire);
 }
 
@@ -295,17 +326,16 @@ TableStats Table::stats(bool walk_chains) const {
   stats.prefixes = impl.real_entries;
   stats.virtual_entries = impl.virtual_entries;
   stats.next_hop_groups = impl.groups.size();
-  stats.bucket_count = impl.bucket_mask + 1;
+  stats.bucket_count = impl.bucket_count;
   stats.memory_bytes = impl.bucket_bytes + impl.arena.bytes_in_use() +
                        impl.groups.size() * (sizeof(NextHopGroup) + 2 * sizeof(void*) +
                                              sizeof(NextHopSet));
   if (walk_chains) {
-    for (std::size_t i = 0; i <= impl.bucket_mask; ++i) {
-      std::size_t length = 0;
-      for (const Entry* e = impl.buckets[i].load(std::memory_order_relaxed); e != nullptr;
-           e = e->next.load(std::memory_order_relaxed))
-        ++length;
-      stats.longest_chain = std::max(stats.longest_chain, length);
+    // Longest run of buckets a probe may have to read (1: every probe stays home).
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < impl.bucket_count; ++i) {
+      run = impl.buckets[i].overflow.load(std::memory_order_relaxed) != 0 ? run + 1 : 0;
+      stats.longest_chain = std::max(stats.longest_chain, run + 1);
     }
   }
   return stats;

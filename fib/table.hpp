@@ -44,7 +44,7 @@ struct TableStats {
   std::size_t next_hop_groups = 0;   // distinct groups
   std::size_t memory_bytes = 0;      // buckets + entries (names included) + groups
   std::size_t bucket_count = 0;
-  std::size_t longest_chain = 0;     // computed on demand by stats(true)
+  std::size_t longest_chain = 0;     // longest run of buckets a probe may read; stats(true)
 };
 
 inline constexpr std::size_t kMaxLookupBurst = 64;
