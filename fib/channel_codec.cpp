@@ -1,5 +1,6 @@
 #include "fib/channel_codec.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace dmsc::fib::channel {
@@ -30,14 +31,19 @@ RejectReason check_name(const std::uint8_t* bytes, std::size_t length) {
 
 void encode_route(std::byte* slot, std::uint64_t epoch, std::uint64_t sequence, NameView prefix,
                   const NextHopSet& next_hops) {
-  RouteBody body{};
-  body.name_length = prefix.length;
-  body.hop_count = next_hops.count;
-  for (std::size_t i = 0; i < next_hops.count && i < kMaxNextHops; ++i)
-    body.hops[i] = WireNextHop{next_hops.hops[i].face, next_hops.hops[i].weight};
-  std::memcpy(body_of(slot), &body, sizeof(body));
-  std::memcpy(body_of(slot) + sizeof(body), prefix.bytes, prefix.length);
-  write_header(slot, MessageType::kRoute, sizeof(body) + prefix.length, epoch, sequence);
+  const std::size_t hop_count = std::min<std::size_t>(next_hops.count, kMaxNextHops);
+  const RouteBody body{prefix.length, static_cast<std::uint8_t>(hop_count), 0, 0};
+  std::byte* out = body_of(slot);
+  std::memcpy(out, &body, sizeof(body));
+  out += sizeof(body);
+  for (std::size_t i = 0; i < hop_count; ++i, out += sizeof(WireNextHop)) {
+    const WireNextHop hop{next_hops.hops[i].face, next_hops.hops[i].weight};
+    std::memcpy(out, &hop, sizeof(hop));
+  }
+  std::memcpy(out, prefix.bytes, prefix.length);
+  out += prefix.length;
+  write_header(slot, MessageType::kRoute, static_cast<std::size_t>(out - body_of(slot)), epoch,
+               sequence);
 }
 
 void encode_delete(std::byte* slot, std::uint64_t epoch, std::uint64_t sequence, NameView prefix) {
@@ -78,18 +84,23 @@ RejectReason decode_message(const std::byte* slot, SlotCopy& copy, DecodedMessag
       if (length < sizeof(RouteBody)) return RejectReason::kBadLength;
       RouteBody route;
       std::memcpy(&route, body, sizeof(route));
-      if (length != sizeof(RouteBody) + route.name_length) return RejectReason::kBadLength;
+      if (route.hop_count > kMaxNextHops) return RejectReason::kBadNextHops;
+      const std::size_t hops_length = route.hop_count * sizeof(WireNextHop);
+      if (length != sizeof(RouteBody) + hops_length + route.name_length)
+        return RejectReason::kBadLength;
       if (header.reserved != 0 || route.reserved0 != 0 || route.reserved1 != 0)
         return RejectReason::kReservedNotZero;
-      const auto* name = reinterpret_cast<const std::uint8_t*>(body + sizeof(RouteBody));
+      const std::byte* hops = body + sizeof(RouteBody);
+      const auto* name = reinterpret_cast<const std::uint8_t*>(hops + hops_length);
       if (RejectReason reason = check_name(name, route.name_length); reason != RejectReason::kNone)
         return reason;
-      if (route.hop_count > kMaxNextHops) return RejectReason::kBadNextHops;
       out.prefix = NameView{name, route.name_length};
-      out.next_hops = NextHopSet{};
       out.next_hops.count = route.hop_count;
-      for (std::size_t i = 0; i < route.hop_count; ++i)
-        out.next_hops.hops[i] = NextHop{route.hops[i].face, route.hops[i].weight};
+      for (std::size_t i = 0; i < route.hop_count; ++i) {
+        WireNextHop hop;
+        std::memcpy(&hop, hops + i * sizeof(WireNextHop), sizeof(hop));
+        out.next_hops.hops[i] = NextHop{hop.face, hop.weight};
+      }
       if (!validate(out.next_hops)) return RejectReason::kBadNextHops;
       return RejectReason::kNone;
     }

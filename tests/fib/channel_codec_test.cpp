@@ -18,6 +18,7 @@ using test::name;
 
 struct Slot {
   alignas(64) std::array<std::byte, kSlotSize> bytes{};
+  SlotCopy copy;  // where a decoded prefix points: must outlive the DecodedMessage's use
   std::byte* data() { return bytes.data(); }
   template <typename T>
   void poke(std::size_t offset, T value) {
@@ -26,22 +27,21 @@ struct Slot {
 };
 
 RejectReason decode(Slot& slot, DecodedMessage& out) {
-  SlotCopy copy;
-  return decode_message(slot.data(), copy, out);
+  return decode_message(slot.data(), slot.copy, out);
 }
 
 TEST(ChannelCodec, RouteHasTheDocumentedBytes) {
   Slot slot;
   const Name prefix = name("/ab/c");
   encode_route(slot.data(), 7, 9, prefix.view(), hops2(4, 2));
-  const std::uint8_t expected_header[] = {1, 0, 72 + 5, 0, 0, 0, 0, 0, 7, 0, 0, 0,
-                                          0, 0, 0,      0, 9, 0, 0, 0, 0, 0, 0, 0};
+  const std::uint8_t expected_header[] = {1, 0, 8 + 16 + 5, 0, 0, 0, 0, 0, 7, 0, 0, 0,
+                                          0, 0, 0,          0, 9, 0, 0, 0, 0, 0, 0, 0};
   EXPECT_EQ(std::memcmp(slot.data(), expected_header, sizeof(expected_header)), 0);
   const std::uint8_t expected_body[] = {5, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0,
                                         4, 0, 0, 0, 3, 0, 0, 0};
   EXPECT_EQ(std::memcmp(slot.data() + 24, expected_body, sizeof(expected_body)), 0);
   const std::uint8_t expected_name[] = {2, 'a', 'b', 1, 'c'};
-  EXPECT_EQ(std::memcmp(slot.data() + 24 + 72, expected_name, sizeof(expected_name)), 0);
+  EXPECT_EQ(std::memcmp(slot.data() + 24 + 8 + 16, expected_name, sizeof(expected_name)), 0);
 }
 
 TEST(ChannelCodec, EveryTypeRoundTrips) {
@@ -117,7 +117,7 @@ TEST_P(ChannelCodecDamage, IsRefusedWithItsReason) {
 }
 
 constexpr std::size_t kBody = sizeof(MessageHeader);
-constexpr std::size_t kName = kBody + sizeof(RouteBody);
+constexpr std::size_t kName = kBody + sizeof(RouteBody) + 2 * sizeof(WireNextHop);
 
 INSTANTIATE_TEST_SUITE_P(
     Route, ChannelCodecDamage,
@@ -125,14 +125,14 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"type 0", 0, 0, 2, RejectReason::kBadType},
         Damage{"type 99", 0, 99, 2, RejectReason::kBadType},
         Damage{"length past the slot", 2, 500, 2, RejectReason::kBadLength},
-        Damage{"length one short", 2, 72 + 6 - 1, 2, RejectReason::kBadLength},
+        Damage{"length one short", 2, 8 + 16 + 6 - 1, 2, RejectReason::kBadLength},
         Damage{"length below the body", 2, 10, 2, RejectReason::kBadLength},
         Damage{"name length disagrees", kBody, 4, 1, RejectReason::kBadLength},
         Damage{"header reserved", 4, 1, 4, RejectReason::kReservedNotZero},
         Damage{"body reserved", kBody + 4, 1, 4, RejectReason::kReservedNotZero},
         Damage{"component overruns", kName, 9, 1, RejectReason::kBadName},
         Damage{"empty component", kName + 3, 0, 1, RejectReason::kBadName},
-        Damage{"no next hop", kBody + 1, 0, 1, RejectReason::kBadNextHops},
+        Damage{"hop count disagrees", kBody + 1, 1, 1, RejectReason::kBadLength},
         Damage{"nine next hops", kBody + 1, 9, 1, RejectReason::kBadNextHops},
         Damage{"zero weight", kBody + 8 + 4, 0, 4, RejectReason::kBadNextHops},
         Damage{"duplicate face", kBody + 8 + 8, 1, 4, RejectReason::kBadNextHops}),
@@ -142,6 +142,13 @@ INSTANTIATE_TEST_SUITE_P(
         if (ch == ' ') ch = '_';
       return text;
     });
+
+TEST(ChannelCodec, RouteWithoutNextHopsIsRefused) {
+  Slot slot;
+  encode_route(slot.data(), 1, 1, name("/a").view(), NextHopSet{});
+  DecodedMessage out;
+  EXPECT_EQ(decode(slot, out), RejectReason::kBadNextHops);
+}
 
 TEST(ChannelCodec, ResyncAndDeleteLengthsAreExact) {
   Slot slot;
