@@ -69,6 +69,10 @@ void encode_resync_end(std::byte* slot, std::uint64_t epoch, std::uint64_t seque
 }
 
 RejectReason decode_message(const std::byte* slot, SlotCopy& copy, DecodedMessage& out) {
+  // `out` is reused message after message: clear what a type may leave unset.
+  out.prefix = NameView{};
+  out.request = 0;
+  out.begin_sequence = 0;
   std::memcpy(&out.header, slot, sizeof(MessageHeader));
   const MessageHeader& header = out.header;
   if (header.type < static_cast<std::uint16_t>(MessageType::kRoute) ||
