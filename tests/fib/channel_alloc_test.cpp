@@ -46,7 +46,8 @@ TEST(ChannelAlloc, ConsumerPollAllocatesNothing) {
   producer->start();
   producer->poll();
   std::size_t deletes = 0;
-  for (const auto& [prefix, set] : test::make_routes(100)) deletes += producer->delete_route(prefix);
+  for (const auto& [prefix, set] : test::make_routes(100))
+    deletes += producer->delete_route(prefix);
   ASSERT_EQ(deletes, 100u);
   producer->poll();
   {
