@@ -59,55 +59,50 @@ inline std::uint64_t load_tail(const std::uint8_t* p, std::size_t n) {
 //
 // The name is consumed as one stream of 8-octet words, chained through one multiply each:
 // S(0) = seed, S(j+1) = mum(S(j) ^ word(j), a). The prefix ending at octet E hashes as
-// mum(S(E/8) ^ (its octets of word E/8), b ^ E). No branch depends on component lengths
-// (random in real names, they made branch predictors miss on every component).
+// mum(S(E/8) ^ L(E), b ^ E), where L(E) is the 8 octets ending at E (the octets of word E/8
+// that belong to the prefix, plus some before them, already in the chain: harmless, and it is
+// one load with no mask and no read past E). Prefixes shorter than 8 octets use load_tail.
+// (S(E/8), L(E), E) determines the prefix's octets, so distinct prefixes only collide through
+// the keyed multiplies. No branch depends on component lengths (random in real names, they
+// made branch predictors miss on every component).
 struct NamePrefixHasher {
   const std::uint8_t* bytes;
   std::size_t components;
-  std::size_t full_words;
-  std::uint64_t last_partial;  // the octets after the last full word
-  std::uint8_t ends[kMaxNameComponents];
-  std::uint64_t states[kMaxHashedWords + 1];
+  // Room for every component a 255-octet buffer can frame, even malformed (empty components
+  // take 1 octet), so the parse needs no bound check; only the first max_depth count. Unused
+  // entries cost no cache lines.
+  std::uint8_t ends[kMaxEncodedNameLength];
+  std::uint64_t states[kMaxHashedWords];  // S(0) .. S(full words); only those are written
 
-  // Prepares the first max_depth components of the valid wire name [bytes, bytes+length).
+  // Prepares the first max_depth components of the wire name [bytes, bytes+length)
+  // (length <= kMaxEncodedNameLength). A malformed name is cut after its last whole component.
   void init(const NameHashKey& key, const std::uint8_t* name, std::size_t length,
             std::size_t max_depth = kMaxNameComponents) {
     bytes = name;
     std::size_t depth = 0;
-    for (std::size_t offset = 0; offset < length && depth < max_depth;) {
-      const std::size_t next = offset + 1 + name[offset];
-      if (next > length) break;  // malformed: stop at the last whole component
-      ends[depth++] = static_cast<std::uint8_t>(next);
-      offset = next;
+    std::size_t offset = 0;
+    while (offset < length) {
+      offset += 1 + name[offset];
+      ends[depth++] = static_cast<std::uint8_t>(offset);
     }
+    if (offset > length) --depth;  // the last component overran the name
+    if (depth > max_depth) depth = max_depth;
     components = depth;
-    const std::size_t hashed = depth == 0 ? 0 : ends[depth - 1];
-    full_words = hashed / 8;
+    offset = depth == 0 ? 0 : ends[depth - 1];
+    const std::size_t full_words = offset / 8;  // offset: the end of the last component
     std::uint64_t state = key.seed;
     states[0] = state;
     for (std::size_t j = 0; j < full_words; ++j) {
       state = detail::mum(state ^ detail::load64(name + 8 * j), key.multiplier_a);
       states[j + 1] = state;
     }
-    const std::size_t tail = hashed % 8;
-    last_partial = 0;
-    if (tail != 0) {
-      if (hashed >= 8) {
-        last_partial = detail::load64(name + hashed - 8) >> (8 * (8 - tail));
-      } else {
-        for (std::size_t i = 0; i < tail; ++i) last_partial |= std::uint64_t{name[i]} << (8 * i);
-      }
-    }
   }
 
   // The hash of the first `depth` components, 1 <= depth <= components.
   std::uint64_t prefix_hash(const NameHashKey& key, std::size_t depth) const {
     const std::size_t end = ends[depth - 1];
-    const std::size_t word = end / 8;
-    const std::size_t used = end % 8;
-    const std::uint64_t raw = word < full_words ? detail::load64(bytes + 8 * word) : last_partial;
-    const std::uint64_t partial = used == 0 ? 0 : raw & ((std::uint64_t{1} << (8 * used)) - 1);
-    return detail::mum(states[word] ^ partial, key.multiplier_b ^ end);
+    const std::uint64_t last = end >= 8 ? detail::load64(bytes + end - 8) : detail::load_tail(bytes, end);
+    return detail::mum(states[end / 8] ^ last, key.multiplier_b ^ end);
   }
 };
 

@@ -118,9 +118,11 @@ Entry* link_new_entry(Table::Impl& impl, std::uint64_t hash, const std::uint8_t*
     index = impl.next_index(index);
   }
   Bucket& bucket = impl.buckets[index];
-  for (auto& slot : bucket.slots) {
-    if (slot.load(std::memory_order_relaxed) != 0) continue;
-    slot.store(std::uint64_t{tag_of(hash)} << 32 | impl.arena.handle(entry), std::memory_order_release);
+  for (std::size_t i = 0; i < Bucket::kSlots; ++i) {
+    if (bucket.tags[i].load(std::memory_order_relaxed) != 0) continue;
+    // Handle first, tag last: the tag publishes the slot (see Bucket).
+    bucket.handles[i].store(impl.arena.handle(entry), std::memory_order_release);
+    bucket.tags[i].store(tag_of(hash), std::memory_order_release);
     break;
   }
   ++bucket.used;
@@ -129,13 +131,17 @@ Entry* link_new_entry(Table::Impl& impl, std::uint64_t hash, const std::uint8_t*
 
 void unlink_entry(Table::Impl& impl, Qsbr& qsbr, Entry* entry) {
   const std::uint64_t hash = full_name_hash(impl, entry->name, entry->name_length);
-  const std::uint64_t word = std::uint64_t{tag_of(hash)} << 32 | impl.arena.handle(entry);
+  const std::uint32_t tag = tag_of(hash);
+  const std::uint32_t handle = impl.arena.handle(entry);
   std::size_t index = impl.home_index(hash);
   while (true) {
     Bucket& bucket = impl.buckets[index];
-    for (auto& slot : bucket.slots) {
-      if (slot.load(std::memory_order_relaxed) != word) continue;
-      slot.store(0, std::memory_order_release);
+    for (std::size_t i = 0; i < Bucket::kSlots; ++i) {
+      if (bucket.tags[i].load(std::memory_order_relaxed) != tag ||
+          bucket.handles[i].load(std::memory_order_relaxed) != handle)
+        continue;
+      // The handle stays: a reader that saw the tag may still read it (see Bucket).
+      bucket.tags[i].store(0, std::memory_order_release);
       --bucket.used;
       // Readers standing on the entry keep reading it until their next quiescent state.
       qsbr.retire(entry, free_entry, &impl.arena);
@@ -294,10 +300,9 @@ std::size_t Table::erase_older_than(std::uint32_t generation) {
   // Collect first: erasing edits the chains being walked.
   std::vector<Entry*> victims;
   for (std::size_t i = 0; i < impl.bucket_count; ++i)
-    for (const auto& slot : impl.buckets[i].slots) {
-      const std::uint64_t word = slot.load(std::memory_order_relaxed);
-      if (word == 0) continue;
-      auto* e = const_cast<Entry*>(impl.entry_at(word));
+    for (std::size_t s = 0; s < Bucket::kSlots; ++s) {
+      if (impl.buckets[i].tags[s].load(std::memory_order_relaxed) == 0) continue;
+      auto* e = const_cast<Entry*>(impl.entry_at(impl.buckets[i].handles[s].load(std::memory_order_relaxed)));
       if (e->group.load(std::memory_order_relaxed) != nullptr && stale(e->generation))
         victims.push_back(e);
     }
