@@ -19,6 +19,7 @@ class Arena {
   static constexpr std::size_t kGranularity = 8;
   static constexpr std::size_t kMaxBlock = 512;
   static constexpr std::size_t kMaxBytes = std::size_t{1} << 35;  // 32-bit handles x 8 octets
+  static constexpr std::size_t kCacheLine = 64;
 
   // Reserves `max_bytes` of address space (rounded up to 2 MiB, at most kMaxBytes).
   static Expected<Arena> create(std::size_t max_bytes);
