@@ -24,6 +24,7 @@ struct Lookup {
   const Entry* candidate;         // compare: the entry whose tag matched, prefetched
   const NextHopGroup* fallback;   // the anchor's group: the answer when no deeper probe hits
   std::uint64_t hash;             // of the prefix being probed
+  const Bucket* bucket;           // its home bucket, prefetched
   std::uint32_t pending;          // depths still to probe after this one
   std::uint8_t depth;             // the depth being probed
   bool compare;                   // the candidate entry is in flight (else the bucket)
@@ -43,7 +44,8 @@ inline void request_next(const Table::Impl& impl, Lookup& lookup) {
   lookup.pending &= ~depth_bit(depth);
   lookup.depth = static_cast<std::uint8_t>(depth);
   lookup.hash = lookup.hasher.prefix_hash(impl.key, depth);
-  __builtin_prefetch(&impl.home(lookup.hash));
+  lookup.bucket = &impl.home(lookup.hash);
+  __builtin_prefetch(lookup.bucket);
 }
 
 // Sets up the first probe and prefetches its bucket. Returns true when already answered.
@@ -76,7 +78,7 @@ inline bool begin(const Table::Impl& impl, NameView name, Lookup& lookup, Lookup
     if (found->name_length != length || !same_name(found->name, bytes, length))
       found = impl.probe(lookup.hash, bytes, length);
   } else {
-    const Bucket& bucket = impl.home(lookup.hash);
+    const Bucket& bucket = *lookup.bucket;
     const unsigned match = match_tags(bucket, tag_of(lookup.hash));
     if (match != 0) {
       const Entry* candidate =
@@ -87,9 +89,14 @@ inline bool begin(const Table::Impl& impl, NameView name, Lookup& lookup, Lookup
       lookup.compare = true;
       return false;
     }
-    found = bucket.overflow.load(std::memory_order_acquire) == 0
-                ? nullptr
-                : impl.probe(lookup.hash, bytes, length);  // rare: the run goes on
+    if (bucket.overflow.load(std::memory_order_acquire) != 0) {
+      // The run goes on: the next bucket, a pass later like any other miss.
+      const std::size_t next = static_cast<std::size_t>(&bucket - impl.buckets) + 1;
+      lookup.bucket = &impl.buckets[next == impl.bucket_count ? 0 : next];
+      __builtin_prefetch(lookup.bucket);
+      return false;
+    }
+    found = nullptr;
   }
   if (lookup.at_anchor) {
     lookup.at_anchor = false;

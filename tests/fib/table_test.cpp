@@ -196,6 +196,54 @@ TEST(Table, PropertyMatchesReferenceOnRandomTables) {
   }
 }
 
+// A table filled to its limit, where probe runs spill over many full buckets: every lookup,
+// single and in bursts, still matches the reference, before and after erasing half.
+TEST(Table, FullTableWithLongProbeRunsMatchesReference) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    // Distinct start-depth prefixes nearly everywhere: about one placeholder per prefix, so
+    // the slots fill up to their limit.
+    tools::NameGenerator generator(seed, 4, 1000);
+    Fixture f({.capacity = 400, .start_depth = 2, .hash_key = seed});
+    Table& t = *f.table;
+    std::map<Name, FaceId> reference;
+    for (int attempt = 0; attempt < 4000 && reference.size() < 400; ++attempt) {
+      const Name prefix = generator.prefix(attempt % 8 == 0 ? 1 : 3, 6);
+      const FaceId face = 1 + generator.random()() % 50;
+      if (t.insert(prefix, hops(face)).ok()) reference[prefix] = face;
+    }
+    ASSERT_GT(t.stats(true).longest_chain, 1u) << "no probe run spilled over";
+    for (int round = 0; round < 2; ++round) {
+      std::vector<Name> names;
+      for (const auto& [prefix, face] : reference) names.push_back(generator.extend(prefix, 2));
+      for (int i = 0; i < 64; ++i) names.push_back(generator.miss());
+      for (std::size_t begin = 0; begin < names.size(); begin += kMaxLookupBurst) {
+        const std::size_t count = std::min(kMaxLookupBurst, names.size() - begin);
+        std::vector<NameView> views;
+        for (std::size_t i = 0; i < count; ++i) views.push_back(names[begin + i].view());
+        LookupResult burst[kMaxLookupBurst];
+        t.lookup_burst(views.data(), count, burst);
+        for (std::size_t i = 0; i < count; ++i) {
+          const Name& n = names[begin + i];
+          const auto [depth, face] = reference_lookup(reference, n);
+          ASSERT_EQ(face_of(t.lookup(views[i])), face) << n.to_string();
+          ASSERT_EQ(face_of(burst[i]), face) << n.to_string();
+          if (face != 0) ASSERT_EQ(burst[i].matched_depth, depth) << n.to_string();
+        }
+      }
+      // Erase every other prefix: runs keep their overflow counts for what stays.
+      bool drop = true;
+      for (auto it = reference.begin(); it != reference.end(); drop = !drop) {
+        if (!drop) {
+          ++it;
+          continue;
+        }
+        ASSERT_TRUE(t.erase(it->first));
+        it = reference.erase(it);
+      }
+    }
+  }
+}
+
 // Deep and adversarial names cost a bounded number of probes: a 32-component name under a
 // shallow table is answered, and garbage that merely looks like a name is not misrouted.
 TEST(Table, DeepNamesAreBoundedAndCorrect) {
