@@ -227,7 +227,9 @@ TEST(Table, FullTableWithLongProbeRunsMatchesReference) {
           const auto [depth, face] = reference_lookup(reference, n);
           ASSERT_EQ(face_of(t.lookup(views[i])), face) << n.to_string();
           ASSERT_EQ(face_of(burst[i]), face) << n.to_string();
-          if (face != 0) ASSERT_EQ(burst[i].matched_depth, depth) << n.to_string();
+          if (face != 0) {
+            ASSERT_EQ(burst[i].matched_depth, depth) << n.to_string();
+          }
         }
       }
       // Erase every other prefix: runs keep their overflow counts for what stays.
