@@ -10,6 +10,7 @@
 #include "fib/table.hpp"
 #include "tools/bench_common.hpp"
 #include "tools/name_generator.hpp"
+#include "tools/rte_hash_baseline.hpp"
 
 using namespace dmsc;
 
@@ -17,7 +18,8 @@ namespace {
 
 const char* kUsage =
     "usage: tools/bench fib [--prefixes N] [--lookup-names N] [--seconds S] [--burst B]\n"
-    "                       [--start-depth D] [--miss-percent P] [--seed S] [--updates N]\n";
+    "                       [--start-depth D] [--miss-percent P] [--seed S] [--updates N]\n"
+    "                       [--baseline 0|1]   (rte_hash exact-match baseline, default 1)\n";
 
 void pin_to_cpu(int cpu) {
   cpu_set_t set;
@@ -51,14 +53,15 @@ struct NameBuffer {
   std::vector<std::size_t> offsets;
 };
 
-// Runs batch lookups over `names` for about `seconds`; returns lookups per second.
+// Runs batch lookups over `names` for about `seconds`; returns lookups per second and the
+// share of lookups that found a route.
 double measure_lookups(const fib::Table& table, const NameBuffer& names, std::size_t burst,
-                       double seconds, std::uint64_t& hits, fib::Qsbr* qsbr, std::uint32_t reader,
+                       double seconds, double& hit_ratio, fib::Qsbr* qsbr, std::uint32_t reader,
                        const std::atomic<bool>* stop) {
   fib::LookupResult results[fib::kMaxLookupBurst];
   const std::size_t count = names.views.size() - names.views.size() % burst;
   std::uint64_t lookups = 0;
-  hits = 0;
+  std::uint64_t hits = 0;
   const double start = tools::now_seconds();
   double elapsed = 0;
   while (true) {
@@ -71,6 +74,7 @@ double measure_lookups(const fib::Table& table, const NameBuffer& names, std::si
     elapsed = tools::now_seconds() - start;
     if (stop != nullptr ? stop->load(std::memory_order_relaxed) : elapsed >= seconds) break;
   }
+  hit_ratio = static_cast<double>(hits) / static_cast<double>(lookups);
   return static_cast<double>(lookups) / elapsed;
 }
 
@@ -86,6 +90,7 @@ int main(int argc, char** argv) {
   const double miss_percent = options.number("--miss-percent", 10);
   const auto seed = static_cast<std::uint64_t>(options.number("--seed", 1));
   const auto update_count = static_cast<std::size_t>(options.number("--updates", 1000000));
+  const bool with_baseline = options.number("--baseline", 1) != 0;
   options.check_all_used();
   if (burst == 0 || burst > fib::kMaxLookupBurst || prefix_count == 0) {
     std::fprintf(stderr, "error: --burst must be 1..%zu and --prefixes positive\n%s",
@@ -165,10 +170,8 @@ int main(int argc, char** argv) {
   }
 
   // Lookups, one core, batch API.
-  std::uint64_t hits = 0;
-  const double lookups_per_sec = measure_lookups(table, names, burst, seconds, hits, nullptr, 0, nullptr);
-  const double hit_ratio = double(hits) / double(names.views.size() - names.views.size() % burst) /
-                           std::max(1.0, std::floor(lookups_per_sec * seconds / names.views.size()));
+  double hit_ratio = 0;
+  const double lookups_per_sec = measure_lookups(table, names, burst, seconds, hit_ratio, nullptr, 0, nullptr);
   std::uint64_t single_hits = 0;
   double single_per_sec = 0;
   {
@@ -183,17 +186,37 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "lookups: %.2f M/s batch of %zu, %.2f M/s one at a time\n",
                lookups_per_sec / 1e6, burst, single_per_sec / 1e6);
 
+  // Baseline in the same run: one rte_hash exact-match probe per name, same names, same core.
+  std::string baseline_json = "null";
+  double ratio = 0;
+  if (with_baseline) {
+    auto baseline = tools::measure_rte_hash_baseline(prefixes, names.views, burst, seconds);
+    if (baseline) {
+      ratio = lookups_per_sec / baseline->lookups_per_sec;
+      std::fprintf(stderr, "baseline: rte_hash exact match %.2f M/s (one probe per name); FIB LNPM / baseline = %.2f\n",
+                   baseline->lookups_per_sec / 1e6, ratio);
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "{\"what\":\"rte_hash_lookup_bulk_data, one exact-match probe per name, 64-octet keys\","
+                    "\"lookups_per_sec\":%.0f,\"hit_ratio\":%.3f}",
+                    baseline->lookups_per_sec, baseline->hit_ratio);
+      baseline_json = text;
+    } else {
+      std::fprintf(stderr, "baseline: not measured: %s\n", baseline.error().c_str());
+    }
+  }
+
   // Updates while a reader thread looks up (reader on the other core).
   std::atomic<bool> stop{false};
   std::atomic<bool> reader_ready{false};
   double reader_rate = 0;
-  std::uint64_t reader_hits = 0;
+  double reader_hit_ratio = 0;
   std::thread reader([&] {
     pin_to_cpu(0);
     (void)qsbr->register_reader(0);
     qsbr->online(0);
     reader_ready = true;
-    reader_rate = measure_lookups(table, names, burst, 0, reader_hits, qsbr.get(), 0, &stop);
+    reader_rate = measure_lookups(table, names, burst, 0, reader_hit_ratio, qsbr.get(), 0, &stop);
     qsbr->unregister_reader(0);
   });
   while (!reader_ready) std::this_thread::yield();
@@ -249,13 +272,13 @@ int main(int argc, char** argv) {
       "\"bytes_per_entry\":%.1f,\"table_bytes_per_entry\":%.1f,\"inserts_per_sec\":%.0f,"
       "\"deletes_per_sec\":%.0f,\"updates_per_sec_under_lookup\":%.0f,"
       "\"lookups_per_sec_during_updates\":%.0f,\"hit_ratio\":%.3f,\"placeholders\":%zu,"
-      "\"longest_chain\":%zu,\"conditions\":{\"burst\":%zu,\"start_depth\":%u,\"lookup_names\":%zu,"
+      "\"longest_chain\":%zu,\"baseline\":%s,\"ratio_to_baseline\":%.3f,\"conditions\":{\"burst\":%zu,\"start_depth\":%u,\"lookup_names\":%zu,"
       "\"miss_percent\":%.1f,\"mean_prefix_text_octets\":%.1f,\"mean_prefix_components\":%.2f,"
       "\"extra_components\":\"0-3\",\"threads\":\"lookup: 1 core; updates: writer + 1 reader on 2 cores\","
       "\"transparent_hugepages\":\"%s\",\"seed\":%llu},\"cpu\":\"%s\"}\n",
       prefixes.size(), lookups_per_sec, single_per_sec, bytes_per_entry,
       double(stats.memory_bytes) / prefixes.size(), inserts_per_sec, deletes_per_sec, updates_per_sec,
-      reader_rate, hit_ratio, stats.virtual_entries, stats.longest_chain, burst, unsigned(start_depth),
+      reader_rate, hit_ratio, stats.virtual_entries, stats.longest_chain, baseline_json.c_str(), ratio, burst, unsigned(start_depth),
       names.views.size(), miss_percent, double(text_bytes) / prefixes.size(),
       double(components) / prefixes.size(),
       tools::json_escape(tools::read_first_line("/sys/kernel/mm/transparent_hugepage/enabled")).c_str(),
