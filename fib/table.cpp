@@ -82,6 +82,14 @@ void release_group(Table::Impl& impl, Qsbr& qsbr, const NextHopGroup* group) {
   qsbr.retire(mutable_group, free_group, nullptr);
 }
 
+// Frees what readers have stopped seeing every kReclaimEvery writes: memory under churn stays
+// bounded without a poll per write.
+void note_write(Table::Impl& impl, Qsbr& qsbr) {
+  if (++impl.writes_since_reclaim != kReclaimEvery) return;
+  impl.writes_since_reclaim = 0;
+  qsbr.poll();
+}
+
 Entry* find_entry(const Table::Impl& impl, std::uint64_t hash, const std::uint8_t* bytes,
                   std::size_t length) {
   return const_cast<Entry*>(impl.probe(hash, bytes, length));
@@ -163,10 +171,7 @@ Expected<UpdateOutcome> Table::insert(const Name& prefix, const NextHopSet& next
   NextHopSet set = next_hops;
   set.sort();
   Impl& impl = *impl_;
-  if (++impl.writes_since_reclaim == kReclaimEvery) {
-    impl.writes_since_reclaim = 0;
-    qsbr_.poll();
-  }
+  note_write(impl, qsbr_);
 
   if (prefix.is_root()) {
     const NextHopGroup* old = impl.root_group.load(std::memory_order_relaxed);
@@ -268,10 +273,7 @@ void erase_real_entry(Table::Impl& impl, Qsbr& qsbr, Entry* entry) {
 
 bool Table::erase(const Name& prefix) {
   Impl& impl = *impl_;
-  if (++impl.writes_since_reclaim == kReclaimEvery) {
-    impl.writes_since_reclaim = 0;
-    qsbr_.poll();
-  }
+  note_write(impl, qsbr_);
   if (prefix.is_root()) {
     const NextHopGroup* old = impl.root_group.load(std::memory_order_relaxed);
     if (old == nullptr) return false;
