@@ -38,7 +38,6 @@ class Arena {
   void* block(std::uint32_t handle) const { return base_ + std::size_t{handle} * kGranularity; }
 
   std::size_t bytes_in_use() const { return bytes_in_use_; }
-  std::size_t bytes_reserved() const { return reserved_; }
 
  private:
   struct FreeBlock {

@@ -44,7 +44,6 @@ class Qsbr {
   void drain();
   std::size_t pending() const { return batch_.size() + waiting_count_; }
 
-  rte_rcu_qsbr* raw() { return qsbr_; }
 
  private:
   struct Retired {
