@@ -2,6 +2,8 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
+
 #include <sanitizer/asan_interface.h>  // no-ops unless built with ASan
 
 namespace dmsc::fib {
@@ -10,17 +12,25 @@ namespace {
 constexpr std::size_t kHugePage = 2u << 20;
 }
 
+// Huge-page aligned, so that transparent huge pages can back every byte: an unaligned
+// mapping leaves its ends on 4 KiB pages, and a 2 MiB structure could straddle two huge pages.
 void* map_huge(std::size_t bytes) {
-  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+  bytes = (bytes + 4095) & ~std::size_t{4095};
+  const std::size_t padded = bytes + kHugePage;
+  void* memory = mmap(nullptr, padded, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (memory == MAP_FAILED) return nullptr;
+  const auto start = reinterpret_cast<std::uintptr_t>(memory);
+  const std::uintptr_t aligned = (start + kHugePage - 1) & ~std::uintptr_t{kHugePage - 1};
+  if (aligned != start) munmap(memory, aligned - start);
+  munmap(reinterpret_cast<void*>(aligned + bytes), start + padded - (aligned + bytes));
   // Advisory: where THP is off this is a no-op and we run on 4 KiB pages.
-  madvise(memory, bytes, MADV_HUGEPAGE);
-  return memory;
+  madvise(reinterpret_cast<void*>(aligned), bytes, MADV_HUGEPAGE);
+  return reinterpret_cast<void*>(aligned);
 }
 
 void unmap_huge(void* memory, std::size_t bytes) {
-  if (memory != nullptr) munmap(memory, bytes);
+  if (memory != nullptr) munmap(memory, (bytes + 4095) & ~std::size_t{4095});
 }
 
 Expected<Arena> Arena::create(std::size_t max_bytes) {

@@ -53,9 +53,7 @@ inline std::uint64_t load_tail(const std::uint8_t* p, std::size_t n) {
 
 }  // namespace detail
 
-// The per-name part of hashing: component boundaries and the chain state at every word.
-// prefix_hash() then gives the hash of any prefix with one multiply, so a lookup hashes only
-// the prefixes it probes.
+// The hash of a prefix, from the name's octets and where the prefix ends.
 //
 // The name is consumed as one stream of 8-octet words, chained through one multiply each:
 // S(0) = seed, S(j+1) = mum(S(j) ^ word(j), a). The prefix ending at octet E hashes as
@@ -65,6 +63,28 @@ inline std::uint64_t load_tail(const std::uint8_t* p, std::size_t n) {
 // (S(E/8), L(E), E) determines the prefix's octets, so distinct prefixes only collide through
 // the keyed multiplies. No branch depends on component lengths (random in real names, they
 // made branch predictors miss on every component).
+//
+// chain_states() writes S(0) .. S(words); prefix_hash_at() finalizes the prefix ending at
+// `end` from S(end/8). Writer and readers must hash alike: both go through these two.
+inline void chain_states(const NameHashKey& key, const std::uint8_t* name, std::size_t words,
+                         std::uint64_t* states) {
+  std::uint64_t state = key.seed;
+  states[0] = state;
+  for (std::size_t j = 0; j < words; ++j) {
+    state = detail::mum(state ^ detail::load64(name + 8 * j), key.multiplier_a);
+    states[j + 1] = state;
+  }
+}
+
+inline std::uint64_t prefix_hash_at(const NameHashKey& key, const std::uint8_t* name, std::size_t end,
+                                    const std::uint64_t* states) {
+  const std::uint64_t last = end >= 8 ? detail::load64(name + end - 8) : detail::load_tail(name, end);
+  return detail::mum(states[end / 8] ^ last, key.multiplier_b ^ end);
+}
+
+// The per-name part of hashing: component boundaries and the chain state at every word.
+// prefix_hash() then gives the hash of any prefix with one multiply, so a lookup hashes only
+// the prefixes it probes.
 struct NamePrefixHasher {
   const std::uint8_t* bytes;
   std::size_t components;
@@ -89,20 +109,12 @@ struct NamePrefixHasher {
     if (depth > max_depth) depth = max_depth;
     components = depth;
     offset = depth == 0 ? 0 : ends[depth - 1];
-    const std::size_t full_words = offset / 8;  // offset: the end of the last component
-    std::uint64_t state = key.seed;
-    states[0] = state;
-    for (std::size_t j = 0; j < full_words; ++j) {
-      state = detail::mum(state ^ detail::load64(name + 8 * j), key.multiplier_a);
-      states[j + 1] = state;
-    }
+    chain_states(key, name, offset / 8, states);  // offset: the end of the last component
   }
 
   // The hash of the first `depth` components, 1 <= depth <= components.
   std::uint64_t prefix_hash(const NameHashKey& key, std::size_t depth) const {
-    const std::size_t end = ends[depth - 1];
-    const std::uint64_t last = end >= 8 ? detail::load64(bytes + end - 8) : detail::load_tail(bytes, end);
-    return detail::mum(states[end / 8] ^ last, key.multiplier_b ^ end);
+    return prefix_hash_at(key, bytes, ends[depth - 1], states);
   }
 };
 

@@ -1,5 +1,6 @@
 // The FIB writer: insert, replace, erase and resync sweeps. See fib/README.md.
 #include <algorithm>
+#include <bit>
 #include <random>
 
 #include "fib/table_impl.hpp"
@@ -31,26 +32,27 @@ Table::Table(const TableConfig& config, Qsbr& qsbr, std::unique_ptr<Impl> impl)
 Expected<std::unique_ptr<Table>> Table::create(const TableConfig& config, Qsbr& qsbr) {
   if (config.capacity == 0 || config.capacity > (std::size_t{1} << 30))
     return Error{"FIB capacity must be 1..2^30 prefixes, not " + std::to_string(config.capacity)};
-  if (config.start_depth == 0 || config.start_depth > kMaxNameComponents)
-    return Error{"FIB start depth must be 1.." + std::to_string(kMaxNameComponents)};
-  // Every prefix may need a placeholder above it, so the table is sized for twice as many
-  // entries as prefixes at 95% of the slots. In practice placeholders are far fewer (one per
-  // distinct start-depth prefix with deeper prefixes below) and the slots stay around 60%
-  // used, where nearly every probe ends in its home bucket.
-  const std::size_t entry_limit = 2 * config.capacity + 16;
-  const std::size_t bucket_count = (entry_limit * 100 / 95 + Bucket::kSlots - 1) / Bucket::kSlots;
+  // Buckets for twice the capacity: a full table uses half the slots, where nearly every probe
+  // ends in its home bucket.
+  const std::size_t bucket_count = (2 * config.capacity + 16 + Bucket::kSlots - 1) / Bucket::kSlots;
   // Address space for the worst case (every entry a longest name); only touched pages count.
-  auto arena = Arena::create(entry_limit * Entry::bytes_for(kMaxEncodedNameLength));
+  auto arena = Arena::create(config.capacity * Entry::bytes_for(kMaxEncodedNameLength));
   if (!arena) return Error{arena.error()};
   auto impl = std::make_unique<Impl>(std::move(arena).value());
   impl->key = make_name_hash_key(config.hash_key);
-  impl->start_depth = config.start_depth;
-  impl->slot_limit = entry_limit;
   impl->bucket_bytes = bucket_count * sizeof(Bucket);
   impl->buckets = static_cast<Bucket*>(map_huge(impl->bucket_bytes));
   if (impl->buckets == nullptr)
     return Error{"FIB: cannot map " + std::to_string(impl->bucket_bytes) + " bytes of buckets"};
   impl->bucket_count = bucket_count;
+  PrefixFilter& filter = impl->filter;
+  filter.line_count = (config.capacity * kFilterBitsPerPrefix + PrefixFilter::kLineBits - 1) / PrefixFilter::kLineBits;
+  filter.word_bytes = filter.line_count * PrefixFilter::kLineBits / 8;
+  filter.count_bytes = filter.line_count * PrefixFilter::kLineBits;
+  filter.words = static_cast<std::atomic<std::uint64_t>*>(map_huge(filter.word_bytes));
+  filter.counts = static_cast<std::uint8_t*>(map_huge(filter.count_bytes));
+  if (filter.words == nullptr || filter.counts == nullptr)
+    return Error{"FIB: cannot map " + std::to_string(filter.word_bytes + filter.count_bytes) + " bytes of prefix filter"};
   return std::unique_ptr<Table>(new Table(config, qsbr, std::move(impl)));
 }
 
@@ -59,6 +61,8 @@ Table::~Table() {
   qsbr_.drain();
   for (auto& [set, group] : impl_->groups) delete group;
   unmap_huge(impl_->buckets, impl_->bucket_bytes);
+  if (impl_->filter.words != nullptr) unmap_huge(impl_->filter.words, impl_->filter.word_bytes);
+  if (impl_->filter.counts != nullptr) unmap_huge(impl_->filter.counts, impl_->filter.count_bytes);
 }
 
 namespace {
@@ -101,20 +105,25 @@ std::uint64_t full_name_hash(const Table::Impl& impl, const std::uint8_t* bytes,
   return hasher.prefix_hash(impl.key, hasher.components);
 }
 
+// The hash that picks a prefix's filter line.
+std::uint64_t filter_block_hash(const Table::Impl& impl, const std::uint8_t* bytes, std::size_t length) {
+  NamePrefixHasher hasher;
+  hasher.init(impl.key, bytes, length, PrefixFilter::kBlockDepth);
+  return hasher.prefix_hash(impl.key, hasher.components);
+}
+
 // Publishes a fully built entry in the first bucket with a free slot from its home on.
+// Then tells readers to look for it: its filter bit, and its depth.
 Entry* link_new_entry(Table::Impl& impl, std::uint64_t hash, const std::uint8_t* bytes,
                       std::size_t length, std::uint8_t depth, const NextHopGroup* group,
                       std::uint32_t generation) {
-  if (impl.real_entries + impl.virtual_entries >= impl.slot_limit) return nullptr;
   void* memory = impl.arena.allocate(Entry::bytes_for(length));
   if (memory == nullptr) return nullptr;
   auto* entry = static_cast<Entry*>(memory);
   entry->group.store(group, std::memory_order_relaxed);
   entry->name_length = static_cast<std::uint8_t>(length);
   entry->depth = depth;
-  entry->descendant_depths.store(0, std::memory_order_relaxed);
   entry->generation = generation;
-  entry->descendants = 0;
   std::memcpy(entry->name, bytes, length);
 
   std::size_t index = impl.home_index(hash);
@@ -134,6 +143,11 @@ Entry* link_new_entry(Table::Impl& impl, std::uint64_t hash, const std::uint8_t*
     break;
   }
   ++bucket.used;
+  impl.filter.add(filter_block_hash(impl, bytes, length), hash);
+  if (impl.prefixes_at_depth[depth]++ == 0)
+    impl.depths_present.store(impl.depths_present.load(std::memory_order_relaxed) | depth_bit(depth),
+                              std::memory_order_release);
+  ++impl.entries;
   return entry;
 }
 
@@ -151,6 +165,11 @@ void unlink_entry(Table::Impl& impl, Qsbr& qsbr, Entry* entry) {
       // The handle stays: a reader that saw the tag may still read it (see Bucket).
       bucket.tags[i].store(0, std::memory_order_release);
       --bucket.used;
+      impl.filter.remove(filter_block_hash(impl, entry->name, entry->name_length), hash);
+      if (--impl.prefixes_at_depth[entry->depth] == 0)
+        impl.depths_present.store(impl.depths_present.load(std::memory_order_relaxed) & ~depth_bit(entry->depth),
+                                  std::memory_order_release);
+      --impl.entries;
       // Readers standing on the entry keep reading it until their next quiescent state.
       qsbr.retire(entry, free_entry, &impl.arena);
       for (std::size_t i = impl.home_index(hash); i != index; i = impl.next_index(i)) {
@@ -179,7 +198,7 @@ Expected<UpdateOutcome> Table::insert(const Name& prefix, const NextHopSet& next
     if (old != nullptr && old->set == set) return UpdateOutcome::kUnchanged;
     impl.root_group.store(acquire_group(impl, set), std::memory_order_release);
     if (old == nullptr) {
-      ++impl.real_entries;
+      ++impl.entries;
       return UpdateOutcome::kAdded;
     }
     release_group(impl, qsbr_, old);
@@ -187,86 +206,34 @@ Expected<UpdateOutcome> Table::insert(const Name& prefix, const NextHopSet& next
   }
 
   const NameView view = prefix.view();
-  NamePrefixHasher hasher;
-  hasher.init(impl.key, view.bytes, view.length);
-  const std::size_t depth = hasher.components;
-  const std::uint64_t hash = hasher.prefix_hash(impl.key, depth);
+  const std::uint64_t hash = full_name_hash(impl, view.bytes, view.length);
   Entry* entry = find_entry(impl, hash, view.bytes, view.length);
   if (entry != nullptr) {
     entry->generation = generation_;
     const NextHopGroup* old = entry->group.load(std::memory_order_relaxed);
-    if (old != nullptr && old->set == set) return UpdateOutcome::kUnchanged;
+    if (old->set == set) return UpdateOutcome::kUnchanged;
     entry->group.store(acquire_group(impl, set), std::memory_order_release);
-    if (old == nullptr) {  // a virtual entry becomes real
-      --impl.virtual_entries;
-      ++impl.real_entries;
-      return UpdateOutcome::kAdded;
-    }
     release_group(impl, qsbr_, old);
     return UpdateOutcome::kReplaced;
   }
 
-  if (impl.real_entries >= config_.capacity)
+  if (impl.entries >= config_.capacity)
     return Error{"FIB full: " + std::to_string(config_.capacity) + " prefixes"};
-  if (impl.real_entries + impl.virtual_entries + 2 > impl.slot_limit)
-    return Error{"FIB full: " + std::to_string(impl.slot_limit) + " entries, placeholders included"};
-
-  // Below start_depth, first make the placeholder tell readers to look this deep.
-  const std::size_t start = impl.start_depth;
-  if (depth > start) {
-    const std::uint64_t anchor_hash = hasher.prefix_hash(impl.key, start);
-    const std::size_t anchor_length = hasher.ends[start - 1];
-    Entry* anchor = find_entry(impl, anchor_hash, view.bytes, anchor_length);
-    if (anchor == nullptr) {
-      anchor = link_new_entry(impl, anchor_hash, view.bytes, anchor_length,
-                              static_cast<std::uint8_t>(start), nullptr, generation_);
-      if (anchor == nullptr) return Error{"FIB: out of memory"};
-      ++impl.virtual_entries;
-    }
-    ++anchor->descendants;
-    const std::uint32_t depths = anchor->descendant_depths.load(std::memory_order_relaxed);
-    if ((depths & depth_bit(depth)) == 0)
-      anchor->descendant_depths.store(depths | depth_bit(depth), std::memory_order_release);
-  }
   const NextHopGroup* group = acquire_group(impl, set);
-  if (link_new_entry(impl, hash, view.bytes, view.length,
-                     static_cast<std::uint8_t>(depth), group, generation_) == nullptr) {
+  if (link_new_entry(impl, hash, view.bytes, view.length, static_cast<std::uint8_t>(prefix.component_count()),
+                     group, generation_) == nullptr) {
     release_group(impl, qsbr_, group);
     return Error{"FIB: out of memory"};
   }
-  ++impl.real_entries;
   return UpdateOutcome::kAdded;
 }
 
 namespace {
 
-// Removes a real entry (and the placeholder above it when it was the last descendant).
-void erase_real_entry(Table::Impl& impl, Qsbr& qsbr, Entry* entry) {
+void erase_entry(Table::Impl& impl, Qsbr& qsbr, Entry* entry) {
   const NextHopGroup* group = entry->group.load(std::memory_order_relaxed);
-  const std::size_t start = impl.start_depth;
-  if (entry->descendants != 0) {
-    // Still a placeholder for deeper prefixes: becomes virtual.
-    entry->group.store(nullptr, std::memory_order_release);
-    ++impl.virtual_entries;
-  } else {
-    unlink_entry(impl, qsbr, entry);
-  }
-  --impl.real_entries;
+  unlink_entry(impl, qsbr, entry);
   release_group(impl, qsbr, group);
-  if (entry->depth <= start) return;
-
-  NamePrefixHasher hasher;
-  hasher.init(impl.key, entry->name, entry->name_length, start);
-  Entry* anchor =
-      find_entry(impl, hasher.prefix_hash(impl.key, start), entry->name, hasher.ends[start - 1]);
-  if (anchor == nullptr || anchor->descendants == 0) return;  // invariant; cannot happen
-  if (--anchor->descendants != 0) return;
-  if (anchor->group.load(std::memory_order_relaxed) == nullptr) {
-    unlink_entry(impl, qsbr, anchor);
-    --impl.virtual_entries;
-  } else {
-    anchor->descendant_depths.store(0, std::memory_order_release);
-  }
 }
 
 }  // namespace
@@ -278,14 +245,14 @@ bool Table::erase(const Name& prefix) {
     const NextHopGroup* old = impl.root_group.load(std::memory_order_relaxed);
     if (old == nullptr) return false;
     impl.root_group.store(nullptr, std::memory_order_release);
-    --impl.real_entries;
+    --impl.entries;
     release_group(impl, qsbr_, old);
     return true;
   }
   const NameView view = prefix.view();
   Entry* entry = find_entry(impl, full_name_hash(impl, view.bytes, view.length), view.bytes, view.length);
-  if (entry == nullptr || entry->group.load(std::memory_order_relaxed) == nullptr) return false;
-  erase_real_entry(impl, qsbr_, entry);
+  if (entry == nullptr) return false;
+  erase_entry(impl, qsbr_, entry);
   return true;
 }
 
@@ -305,14 +272,10 @@ std::size_t Table::erase_older_than(std::uint32_t generation) {
     for (std::size_t s = 0; s < Bucket::kSlots; ++s) {
       if (impl.buckets[i].tags[s].load(std::memory_order_relaxed) == 0) continue;
       auto* e = const_cast<Entry*>(impl.entry_at(impl.buckets[i].handles[s].load(std::memory_order_relaxed)));
-      if (e->group.load(std::memory_order_relaxed) != nullptr && stale(e->generation))
-        victims.push_back(e);
+      if (stale(e->generation)) victims.push_back(e);
     }
-  // Deepest first, so that a placeholder's descendants go before it is looked at.
-  std::sort(victims.begin(), victims.end(),
-            [](const Entry* a, const Entry* b) { return a->depth > b->depth; });
   for (Entry* e : victims) {
-    erase_real_entry(impl, qsbr_, e);
+    erase_entry(impl, qsbr_, e);
     ++erased;
   }
   qsbr_.poll();
@@ -330,11 +293,12 @@ const NextHopGroup* Table::find(const Name& prefix) const {
 TableStats Table::stats(bool walk_chains) const {
   const Impl& impl = *impl_;
   TableStats stats;
-  stats.prefixes = impl.real_entries;
-  stats.virtual_entries = impl.virtual_entries;
+  stats.prefixes = impl.entries;
   stats.next_hop_groups = impl.groups.size();
   stats.bucket_count = impl.bucket_count;
-  stats.memory_bytes = impl.bucket_bytes + impl.arena.bytes_in_use() +
+  stats.filter_bits = impl.filter.word_bytes * 8;
+  stats.memory_bytes = impl.bucket_bytes + impl.filter.word_bytes + impl.filter.count_bytes +
+                       impl.arena.bytes_in_use() +
                        impl.groups.size() * (sizeof(NextHopGroup) + 2 * sizeof(void*) +
                                              sizeof(NextHopSet));
   if (walk_chains) {

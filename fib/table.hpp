@@ -24,8 +24,6 @@ struct TableConfig {
   // Prefixes the table must hold (real entries). Fixed at creation, like a hardware FIB:
   // inserting beyond it fails with "FIB full" rather than degrading lookups.
   std::size_t capacity = 1 << 20;
-  // Lookups probe this depth first; see fib/README.md. 1..kMaxNameComponents.
-  std::uint8_t start_depth = 2;
   // Key of the name hash. 0 picks a random key (the default: a remote party cannot aim
   // names at one bucket without knowing it).
   std::uint64_t hash_key = 0;
@@ -40,10 +38,10 @@ enum class UpdateOutcome : std::uint8_t { kAdded, kReplaced, kUnchanged };
 
 struct TableStats {
   std::size_t prefixes = 0;          // real entries, default route included
-  std::size_t virtual_entries = 0;   // placeholders at start_depth
   std::size_t next_hop_groups = 0;   // distinct groups
-  std::size_t memory_bytes = 0;      // buckets + entries (names included) + groups
+  std::size_t memory_bytes = 0;      // buckets + filter + entries (names included) + groups
   std::size_t bucket_count = 0;
+  std::size_t filter_bits = 0;       // of the prefix filter (see fib/README.md)
   std::size_t longest_chain = 0;     // longest run of buckets a probe may read; stats(true)
 };
 
@@ -60,6 +58,9 @@ class Table {
   LookupResult lookup(NameView name) const;
   // count <= kMaxLookupBurst. Names must be valid wire names (check_wire_name).
   void lookup_burst(const NameView* names, std::size_t count, LookupResult* results) const;
+  // The same for names whose component boundaries the caller already has (the forwarder's
+  // packet parser): the burst then does not parse them again.
+  void lookup_burst(const ParsedNameView* names, std::size_t count, LookupResult* results) const;
 
   // --- the writer ---
   Expected<UpdateOutcome> insert(const Name& prefix, const NextHopSet& next_hops);

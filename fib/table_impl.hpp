@@ -18,30 +18,25 @@
 
 namespace dmsc::fib {
 
-// One prefix: real (group != nullptr) or, at start_depth only, a virtual placeholder that
-// tells readers how deep the real prefixes below it go.
+// One prefix and its next-hop group.
 struct Entry {
-  std::atomic<const NextHopGroup*> group;  // nullptr: virtual
-  // At start_depth: bit d-1 set when real prefixes of depth d may exist below this entry. Bits
-  // are set on insert and cleared only when the last descendant goes, so a reader may probe
-  // a depth in vain, never skip one that holds a prefix.
-  std::atomic<std::uint32_t> descendant_depths;
-  std::uint32_t generation;   // writer only
-  std::uint32_t descendants;  // writer only: real prefixes below, at start_depth
+  std::atomic<const NextHopGroup*> group;  // never nullptr while the entry is linked
+  std::uint32_t generation;  // writer only
   std::uint8_t name_length;
   std::uint8_t depth;
-  std::uint8_t name[];        // wire form, name_length octets
+  std::uint8_t name[];       // wire form, name_length octets
 
   static std::size_t bytes_for(std::size_t name_length) { return offsetof(Entry, name) + name_length; }
 };
-static_assert(offsetof(Entry, name) == 22, "entry header is part of bytes_per_entry");
-static_assert(kMaxNameComponents <= 32, "descendant_depths has one bit per depth");
+static_assert(offsetof(Entry, name) == 14, "entry header is part of bytes_per_entry");
+static_assert(kMaxNameComponents <= 32, "depth masks have one bit per depth");
 
 // Bit mask of depths 1..n (bit d-1 for depth d).
 inline std::uint32_t depths_up_to(std::size_t n) {  // n <= 32
   return static_cast<std::uint32_t>((std::uint64_t{1} << n) - 1);
 }
 inline std::uint32_t depth_bit(std::size_t depth) { return 1u << (depth - 1); }
+inline std::size_t deepest(std::uint32_t depths) { return 32 - std::countl_zero(depths); }  // depths != 0
 
 // Compares two names of `length` octets (both buffers hold at least that many). Overlapping
 // loads instead of a byte tail: no read outside either name, few branches.
@@ -113,6 +108,83 @@ inline std::uint32_t tag_of(std::uint64_t hash) {
   return tag == 0 ? 1 : tag;
 }
 
+// A blocked Bloom filter over every prefix in the table: a lookup asks it which of a name's
+// prefixes may be in the table and probes the hash table only for those, deepest first.
+//
+// Blocked by the start of the name: a prefix of depth d sits in the 64-octet line chosen by
+// the hash of its first min(d, kBlockDepth) components, as two bits chosen by its own hash.
+// So every prefix of a name that is at least kBlockDepth deep is tested in one line, which
+// the burst prefetches: a lookup reads one filter line (two when the table has prefixes
+// shallower than kBlockDepth), not one per depth. This is NDN-DPDK's two-stage idea (a
+// virtual entry at a start depth telling which depths exist below it) made exact per prefix
+// instead of per depth, and moved out of the hash table into a few MB that stay in cache.
+//
+// A line holds the prefixes under one or a few start-depth prefixes. Absent prefixes test
+// positive with probability about (bits set / 512)^2: a wasted bucket probe, never a wrong
+// answer. Under a start-depth prefix with thousands of descendants its line fills up and
+// tests positive for most depths: lookups under it then probe the depths present below it,
+// deepest first, as the two-stage scheme always did: bounded by the depths, never by the
+// name. (TableStats reports the fullest line.)
+//
+// The writer keeps a saturating count per bit (8 bits; a bit whose count reached 255 stays
+// set: more false positives, never a false negative). It sets bits after publishing the
+// entry and clears them after unpublishing it, so a reader never skips a linked entry.
+struct PrefixFilter {
+  static constexpr std::size_t kBlockDepth = 2;
+  static constexpr std::size_t kLineBits = 512;
+
+  std::atomic<std::uint64_t>* words = nullptr;  // line_count lines of 8 words
+  std::uint8_t* counts = nullptr;               // writer only, one per bit
+  std::size_t line_count = 0;
+  std::size_t word_bytes = 0;
+  std::size_t count_bytes = 0;
+
+  // block_hash: the hash of the prefix's first min(depth, kBlockDepth) components. Its low
+  // half picks the line (as it picks a bucket: independent of the bits, which come from the
+  // high half of the prefix's own hash).
+  std::size_t line_of(std::uint64_t block_hash) const {
+    return static_cast<std::size_t>((block_hash & 0xffffffffu) * line_count >> 32);
+  }
+  const std::atomic<std::uint64_t>* line(std::uint64_t block_hash) const { return words + 8 * line_of(block_hash); }
+  static unsigned first_bit(std::uint64_t hash) { return static_cast<unsigned>(hash >> 55); }
+  static unsigned second_bit(std::uint64_t hash) { return static_cast<unsigned>(hash >> 46) & 511; }
+
+  static bool test(const std::atomic<std::uint64_t>* line, std::uint64_t hash) {
+    const unsigned a = first_bit(hash), b = second_bit(hash);
+    return (line[a / 64].load(std::memory_order_acquire) >> (a % 64) &
+            line[b / 64].load(std::memory_order_acquire) >> (b % 64) & 1) != 0;
+  }
+  void add(std::uint64_t block_hash, std::uint64_t hash) {
+    const std::size_t base = line_of(block_hash) * kLineBits;
+    add_bit(base + first_bit(hash));
+    add_bit(base + second_bit(hash));
+  }
+  void remove(std::uint64_t block_hash, std::uint64_t hash) {
+    const std::size_t base = line_of(block_hash) * kLineBits;
+    remove_bit(base + first_bit(hash));
+    remove_bit(base + second_bit(hash));
+  }
+
+ private:
+  void add_bit(std::size_t bit) {
+    if (counts[bit] == 255) return;
+    if (counts[bit]++ == 0) {
+      std::atomic<std::uint64_t>& word = words[bit / 64];
+      word.store(word.load(std::memory_order_relaxed) | std::uint64_t{1} << (bit % 64), std::memory_order_release);
+    }
+  }
+  void remove_bit(std::size_t bit) {
+    if (counts[bit] == 255 || counts[bit] == 0) return;  // saturated (sticky), or a writer bug
+    if (--counts[bit] == 0) {
+      std::atomic<std::uint64_t>& word = words[bit / 64];
+      word.store(word.load(std::memory_order_relaxed) & ~(std::uint64_t{1} << (bit % 64)), std::memory_order_release);
+    }
+  }
+};
+
+// Filter lines per prefix of capacity: 16 bits a prefix when prefixes spread evenly.
+inline constexpr std::size_t kFilterBitsPerPrefix = 16;
+
 struct NextHopSetHasher {
   std::size_t operator()(const NextHopSet& set) const {
     std::uint64_t h = set.count;
@@ -130,15 +202,16 @@ struct Table::Impl {
   Bucket* buckets = nullptr;
   std::size_t bucket_count = 0;
   std::size_t bucket_bytes = 0;
-  std::uint8_t start_depth = 2;
+  PrefixFilter filter;
+  // Bit d-1 set while the table holds prefixes of depth d: lookups hash no other depths.
+  std::atomic<std::uint32_t> depths_present{0};
   std::atomic<const NextHopGroup*> root_group{nullptr};  // the default route "/"
 
   // Writer-only state.
   Arena arena;
   std::unordered_map<NextHopSet, NextHopGroup*, NextHopSetHasher> groups;
-  std::size_t real_entries = 0;
-  std::size_t virtual_entries = 0;
-  std::size_t slot_limit = 0;  // entries (real + virtual) allowed: keeps probe runs short
+  std::size_t entries = 0;  // the default route included
+  std::uint32_t prefixes_at_depth[kMaxNameComponents + 1] = {};
   std::uint32_t root_generation = 0;
   std::uint32_t writes_since_reclaim = 0;
 

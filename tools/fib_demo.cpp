@@ -156,8 +156,7 @@ int main(int argc, char** argv) {
               routes_path.c_str(), producer, config.shm_name.c_str(),
               static_cast<unsigned long long>(counters.tail),
               static_cast<unsigned long long>(counters.producer_epoch));
-  std::printf("  %zu prefixes, %zu placeholders, %zu next-hop groups\n\n", stats.prefixes,
-              stats.virtual_entries, stats.next_hop_groups);
+  std::printf("  %zu prefixes, %zu next-hop groups\n\n", stats.prefixes, stats.next_hop_groups);
 
   std::printf("%-40s %-26s %s\n", "name", "longest matching prefix", "next hop for flow key");
   for (const std::string& text : name_texts) {
