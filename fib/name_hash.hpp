@@ -23,7 +23,8 @@ struct NameHashKey {
 
 NameHashKey make_name_hash_key(std::uint64_t key);  // 0: random
 
-inline constexpr std::size_t kMaxHashedWords = 255 / 8 + 1;
+inline constexpr std::size_t kHashBlock = 16;  // octets the chain consumes per multiply
+inline constexpr std::size_t kMaxHashedBlocks = 255 / kHashBlock + 1;
 
 namespace detail {
 
@@ -55,34 +56,50 @@ inline std::uint64_t load_tail(const std::uint8_t* p, std::size_t n) {
 
 // The hash of a prefix, from the name's octets and where the prefix ends.
 //
-// The name is consumed as one stream of 8-octet words, chained through one multiply each:
-// S(0) = seed, S(j+1) = mum(S(j) ^ word(j), a). The prefix ending at octet E hashes as
-// mum(S(E/8) ^ L(E), b ^ E), where L(E) is the 8 octets ending at E (the octets of word E/8
-// that belong to the prefix, plus some before them, already in the chain: harmless, and it is
-// one load with no mask and no read past E). Prefixes shorter than 8 octets use load_tail.
-// (S(E/8), L(E), E) determines the prefix's octets, so distinct prefixes only collide through
-// the keyed multiplies. No branch depends on component lengths (random in real names, they
-// made branch predictors miss on every component).
+// The name is consumed as one stream of 16-octet blocks, two words each, chained through one
+// multiply a block (wyhash's mum, the key in both factors):
+//   S(0) = seed, S(j+1) = mum(S(j) ^ word(2j), a ^ word(2j+1)).
+// The prefix ending at octet E hashes as mum(S(E/16) ^ L(E-16), b ^ E ^ L(E-8)), where L(x)
+// is the 8 octets from x (for E < 16: from 0 and from E-8; for E < 8: load_tail). Those
+// loads cover the octets after block E/16 (plus some before them, already in the chain:
+// harmless, and no mask, no read past E). (S(E/16), the loaded octets, E) determine the
+// prefix's octets, so distinct prefixes only collide through the keyed multiplies. No branch
+// depends on component lengths (random in real names, they made branch predictors miss on
+// every component).
 //
-// chain_states() writes S(0) .. S(words); prefix_hash_at() finalizes the prefix ending at
-// `end` from S(end/8). Writer and readers must hash alike: both go through these two.
-inline void chain_states(const NameHashKey& key, const std::uint8_t* name, std::size_t words,
+// chain_states() writes S(0) .. S(blocks); prefix_hash_at() finalizes the prefix ending at
+// `end` from S(end/16). Writer and readers must hash alike: both go through these two.
+inline std::uint64_t chain_step(const NameHashKey& key, std::uint64_t state, const std::uint8_t* block) {
+  return detail::mum(state ^ detail::load64(block), key.multiplier_a ^ detail::load64(block + 8));
+}
+
+inline void chain_states(const NameHashKey& key, const std::uint8_t* name, std::size_t blocks,
                          std::uint64_t* states) {
   std::uint64_t state = key.seed;
   states[0] = state;
-  for (std::size_t j = 0; j < words; ++j) {
-    state = detail::mum(state ^ detail::load64(name + 8 * j), key.multiplier_a);
+  for (std::size_t j = 0; j < blocks; ++j) {
+    state = chain_step(key, state, name + kHashBlock * j);
     states[j + 1] = state;
   }
 }
 
 inline std::uint64_t prefix_hash_at(const NameHashKey& key, const std::uint8_t* name, std::size_t end,
                                     const std::uint64_t* states) {
-  const std::uint64_t last = end >= 8 ? detail::load64(name + end - 8) : detail::load_tail(name, end);
-  return detail::mum(states[end / 8] ^ last, key.multiplier_b ^ end);
+  std::uint64_t first, second;
+  if (end >= 16) {
+    first = detail::load64(name + end - 16);
+    second = detail::load64(name + end - 8);
+  } else if (end >= 8) {
+    first = detail::load64(name);
+    second = detail::load64(name + end - 8);
+  } else {
+    first = detail::load_tail(name, end);
+    second = 0;
+  }
+  return detail::mum(states[end / kHashBlock] ^ first, key.multiplier_b ^ end ^ second);
 }
 
-// The per-name part of hashing: component boundaries and the chain state at every word.
+// The per-name part of hashing: component boundaries and the chain state at every block.
 // prefix_hash() then gives the hash of any prefix with one multiply, so a lookup hashes only
 // the prefixes it probes.
 struct NamePrefixHasher {
@@ -92,7 +109,7 @@ struct NamePrefixHasher {
   // take 1 octet), so the parse needs no bound check; only the first max_depth count. Unused
   // entries cost no cache lines.
   std::uint8_t ends[kMaxEncodedNameLength];
-  std::uint64_t states[kMaxHashedWords];  // S(0) .. S(full words); only those are written
+  std::uint64_t states[kMaxHashedBlocks];  // S(0) .. S(full blocks); only those are written
 
   // Prepares the first max_depth components of the wire name [bytes, bytes+length)
   // (length <= kMaxEncodedNameLength). A malformed name is cut after its last whole component.
@@ -109,7 +126,7 @@ struct NamePrefixHasher {
     if (depth > max_depth) depth = max_depth;
     components = depth;
     offset = depth == 0 ? 0 : ends[depth - 1];
-    chain_states(key, name, offset / 8, states);  // offset: the end of the last component
+    chain_states(key, name, offset / kHashBlock, states);  // offset: the end of the last component
   }
 
   // The hash of the first `depth` components, 1 <= depth <= components.

@@ -2,6 +2,7 @@
 // Internal to the FIB: bucket and entry layout, and the probe shared by the writer
 // (table.cpp) and the readers (table_lookup.cpp). Not a public header.
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstddef>
@@ -39,16 +40,18 @@ inline std::uint32_t depth_bit(std::size_t depth) { return 1u << (depth - 1); }
 inline std::size_t deepest(std::uint32_t depths) { return 32 - std::countl_zero(depths); }  // depths != 0
 
 // Compares two names of `length` octets (both buffers hold at least that many). Overlapping
-// loads instead of a byte tail: no read outside either name, few branches.
+// loads instead of a byte tail: no read outside either name, and for names of 16..64 octets
+// (nearly all) no branch on the length, which varies from name to name.
 inline bool same_name(const std::uint8_t* a, const std::uint8_t* b, std::size_t length) {
+  const auto load = [](const std::uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
   if (length >= 16) {
-    __m128i differ = _mm_setzero_si128();
-    for (std::size_t i = 0; i + 16 < length; i += 16)
-      differ = _mm_or_si128(differ, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)),
-                                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i))));
-    differ = _mm_or_si128(
-        differ, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + length - 16)),
-                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + length - 16))));
+    const std::size_t last = length - 16;
+    __m128i differ = _mm_or_si128(_mm_xor_si128(load(a), load(b)), _mm_xor_si128(load(a + last), load(b + last)));
+    const std::size_t second = std::min<std::size_t>(16, last), third = std::min<std::size_t>(32, last);
+    differ = _mm_or_si128(differ, _mm_xor_si128(load(a + second), load(b + second)));
+    differ = _mm_or_si128(differ, _mm_xor_si128(load(a + third), load(b + third)));
+    for (std::size_t i = 48; i < last; i += 16)  // longer than 64 octets
+      differ = _mm_or_si128(differ, _mm_xor_si128(load(a + i), load(b + i)));
     return _mm_testz_si128(differ, differ) != 0;
   }
   if (length >= 8)

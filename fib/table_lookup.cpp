@@ -60,8 +60,13 @@ namespace {
 
 constexpr std::size_t kDistance = 8;
 constexpr std::size_t kBlockDepth = PrefixFilter::kBlockDepth;
+// Chain states a lane keeps, computed in stage 0 with a fixed trip count (a loop whose
+// count varies with the name costs a branch miss per name): names up to 64 octets. Longer
+// names recompute theirs.
+constexpr std::size_t kLaneBlocks = 4;
 
 struct Lane {
+  std::uint64_t states[kLaneBlocks + 1];         // S(0) .. S(kLaneBlocks), see name_hash.hpp
   const std::atomic<std::uint64_t>* block_line;  // stage 0's
   std::uint64_t hash;                            // of the prefix being probed
   std::uint8_t depth;                            // its depth; 0: answered
@@ -86,10 +91,27 @@ class BurstLookup {
     Lane& lane = lanes_[i];
     lane.found = nullptr;
     lane.block_line = nullptr;
+    if (name.length >= kHashBlock) {
+      // All kLaneBlocks blocks, the last ones moved back inside the name: states past its
+      // end are computed and never used.
+      std::uint64_t state = impl_.key.seed;
+      lane.states[0] = state;
+      for (std::size_t j = 0; j < kLaneBlocks; ++j) {
+        const std::size_t offset = std::min<std::size_t>(kHashBlock * j, name.length - kHashBlock);
+        state = chain_step(impl_.key, state, name.bytes + offset);
+        lane.states[j + 1] = state;
+      }
+    } else {
+      lane.states[0] = impl_.key.seed;
+    }
     if (name.components >= kBlockDepth) {
       const std::size_t end = name.component_ends[kBlockDepth - 1];
-      chain_states(impl_.key, name.bytes, end / 8, states_);
-      lane.block_line = impl_.filter.line(prefix_hash_at(impl_.key, name.bytes, end, states_));
+      const std::uint64_t* states = lane.states;
+      if (end / kHashBlock > kLaneBlocks) {
+        chain_states(impl_.key, name.bytes, end / kHashBlock, states_);
+        states = states_;
+      }
+      lane.block_line = impl_.filter.line(prefix_hash_at(impl_.key, name.bytes, end, states));
       __builtin_prefetch(lane.block_line);
     }
   }
@@ -102,14 +124,18 @@ class BurstLookup {
     lane.depth = 0;
     std::uint32_t depths = present_ & depths_up_to(std::min<std::size_t>(name.components, below - 1));
     if (depths != 0) {
-      const std::size_t top = deepest(depths);
-      chain_states(impl_.key, name.bytes, name.component_ends[top - 1] / 8, states_);
+      const std::size_t blocks = name.component_ends[deepest(depths) - 1] / kHashBlock;
+      const std::uint64_t* states = lane.states;
+      if (blocks > kLaneBlocks) {
+        chain_states(impl_.key, name.bytes, blocks, states_);
+        states = states_;
+      }
+      // Deepest first; the prefixes at least kBlockDepth deep all test in the block line.
       do {
         const std::size_t depth = deepest(depths);
         depths &= ~depth_bit(depth);
-        const std::uint64_t hash = prefix_hash_at(impl_.key, name.bytes, name.component_ends[depth - 1], states_);
-        const std::atomic<std::uint64_t>* line = depth >= kBlockDepth ? lane.block_line : impl_.filter.line(hash);
-        if (PrefixFilter::test(line, hash)) {
+        const std::uint64_t hash = prefix_hash_at(impl_.key, name.bytes, name.component_ends[depth - 1], states);
+        if (PrefixFilter::test(depth >= kBlockDepth ? lane.block_line : impl_.filter.line(hash), hash)) {
           lane.hash = hash;
           lane.depth = static_cast<std::uint8_t>(depth);
           __builtin_prefetch(&impl_.home(hash));
@@ -151,13 +177,23 @@ class BurstLookup {
     }
   }
 
+  // Filling and draining the pipeline: the stages that have a name at step i. Not inlined:
+  // unrolled with the stages inside, these loops make a huge function (and minutes of
+  // compilation).
+  [[gnu::noinline]] void partial_stages(std::size_t i, std::size_t count) {
+    if (i < count) prefetch_filter(i);
+    if (i >= kDistance && i - kDistance < count) find_positive(i - kDistance, kMaxNameComponents + 1);
+    if (i >= 2 * kDistance && i - 2 * kDistance < count) match_bucket(i - 2 * kDistance);
+    if (i >= 3 * kDistance && i - 3 * kDistance < count) compare_entry(i - 3 * kDistance);
+  }
+
  private:
   const Table::Impl& impl_;
   const ParsedNameView* names_;
   LookupResult* results_;
   const std::uint32_t present_;
   Lane lanes_[kMaxLookupBurst];
-  std::uint64_t states_[kMaxHashedWords];  // one name's chain, scratch
+  std::uint64_t states_[kMaxHashedBlocks];  // a long name's chain, scratch
 };
 
 }  // namespace
@@ -165,12 +201,15 @@ class BurstLookup {
 void Table::lookup_burst(const ParsedNameView* names, std::size_t count, LookupResult* results) const {
   count = std::min(count, kMaxLookupBurst);
   BurstLookup lookup(*impl_, names, results);
-  for (std::size_t i = 0; i < count + 3 * kDistance; ++i) {
-    if (i < count) lookup.prefetch_filter(i);
-    if (i >= kDistance && i - kDistance < count) lookup.find_positive(i - kDistance, kMaxNameComponents + 1);
-    if (i >= 2 * kDistance && i - 2 * kDistance < count) lookup.match_bucket(i - 2 * kDistance);
-    if (i >= 3 * kDistance && i - 3 * kDistance < count) lookup.compare_entry(i - 3 * kDistance);
+  std::size_t i = 0;
+  for (; i < std::min(count, 3 * kDistance); ++i) lookup.partial_stages(i, count);
+  for (; i < count; ++i) {  // the pipeline is full
+    lookup.prefetch_filter(i);
+    lookup.find_positive(i - kDistance, kMaxNameComponents + 1);
+    lookup.match_bucket(i - 2 * kDistance);
+    lookup.compare_entry(i - 3 * kDistance);
   }
+  for (; i < count + 3 * kDistance; ++i) lookup.partial_stages(i, count);
   // Names whose positive prefix was absent: the next positive, a round at a time.
   while (lookup.again_count != 0) {
     std::uint8_t round[kMaxLookupBurst];
