@@ -9,13 +9,22 @@
 namespace dmsc::fib {
 
 namespace {
+
 constexpr std::size_t kHugePage = 2u << 20;
+
+// Huge-page aligned and, from half a huge page on, a whole number of them, so that
+// transparent huge pages can back every byte: THP only maps whole aligned 2 MiB extents, and
+// the rest stays on 4 KiB pages (one TLB entry each; a 1.9 MB filter on 4 KiB pages cost a
+// TLB miss per lookup).
+std::size_t mapped_size(std::size_t bytes) {
+  const std::size_t unit = bytes >= kHugePage / 2 ? kHugePage : 4096;
+  return (bytes + unit - 1) & ~(unit - 1);
 }
 
-// Huge-page aligned, so that transparent huge pages can back every byte: an unaligned
-// mapping leaves its ends on 4 KiB pages, and a 2 MiB structure could straddle two huge pages.
+}  // namespace
+
 void* map_huge(std::size_t bytes) {
-  bytes = (bytes + 4095) & ~std::size_t{4095};
+  bytes = mapped_size(bytes);
   const std::size_t padded = bytes + kHugePage;
   void* memory = mmap(nullptr, padded, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -30,7 +39,7 @@ void* map_huge(std::size_t bytes) {
 }
 
 void unmap_huge(void* memory, std::size_t bytes) {
-  if (memory != nullptr) munmap(memory, (bytes + 4095) & ~std::size_t{4095});
+  if (memory != nullptr) munmap(memory, mapped_size(bytes));
 }
 
 Expected<Arena> Arena::create(std::size_t max_bytes) {

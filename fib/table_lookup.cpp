@@ -51,11 +51,12 @@ LookupResult Table::lookup(NameView name) const {
 //   0. hash the block prefix and prefetch its filter line;
 //   1. from the deepest depth down, hash and test prefixes until one tests positive;
 //      prefetch its bucket;
-//   2. match the tag in that bucket: on a match prefetch the entry; on none resume stage 1
-//      below that depth, for a later round;
+//   2. match the tag in that bucket: on a match prefetch the entry; on none, continue in the
+//      next bucket if the probe run goes on, else resume stage 1 below that depth (both
+//      prefetched for a later round);
 //   3. compare the name of the entry found.
-// What does not fit that shape (a probe run crossing into the next bucket, a tag that matched
-// another entry) finishes with the one-name lookup: correct in every case, and bounded.
+// A tag that matched another entry (a 32-bit tag collision, or a slot reused under us)
+// finishes with the one-name lookup: correct in every case, and bounded.
 namespace {
 
 constexpr std::size_t kDistance = 8;
@@ -70,6 +71,7 @@ struct Lane {
   const std::atomic<std::uint64_t>* block_line;  // stage 0's
   std::uint64_t hash;                            // of the prefix being probed
   std::uint8_t depth;                            // its depth; 0: answered
+  std::uint8_t run;                              // buckets probed past its home bucket
   const Entry* found;                            // stage 2's match, for stage 3; else nullptr
 };
 
@@ -135,9 +137,13 @@ class BurstLookup {
         const std::size_t depth = deepest(depths);
         depths &= ~depth_bit(depth);
         const std::uint64_t hash = prefix_hash_at(impl_.key, name.bytes, name.component_ends[depth - 1], states);
-        if (PrefixFilter::test(depth >= kBlockDepth ? lane.block_line : impl_.filter.line(hash), hash)) {
+        const std::atomic<std::uint64_t>* line = lane.block_line;
+        if (depth < kBlockDepth) [[unlikely]]
+          line = impl_.filter.line(hash);
+        if (PrefixFilter::test(line, hash)) {
           lane.hash = hash;
           lane.depth = static_cast<std::uint8_t>(depth);
+          lane.run = 0;
           __builtin_prefetch(&impl_.home(hash));
           return;
         }
@@ -149,7 +155,9 @@ class BurstLookup {
   void match_bucket(std::size_t i) {
     Lane& lane = lanes_[i];
     if (lane.depth == 0) return;
-    const Bucket& bucket = impl_.home(lane.hash);
+    std::size_t index = impl_.home_index(lane.hash) + lane.run;
+    if (index >= impl_.bucket_count) index -= impl_.bucket_count;
+    const Bucket& bucket = impl_.buckets[index];
     const unsigned match = match_tags(bucket, tag_of(lane.hash));
     if (match != 0) {
       const Entry* entry = impl_.entry_at(bucket.handles[std::countr_zero(match)].load(std::memory_order_acquire));
@@ -158,7 +166,14 @@ class BurstLookup {
                          names_[i].component_ends[lane.depth - 1] - 1);
       lane.found = entry;
     } else if (bucket.overflow.load(std::memory_order_acquire) != 0) {
-      slow[slow_count++] = static_cast<std::uint8_t>(i);  // the run goes on
+      // The run goes on in the next bucket, a round later. (Runs are short at half the
+      // slots used; a run longer than a lane can count goes to the one-name lookup.)
+      if (++lane.run == 0) {
+        slow[slow_count++] = static_cast<std::uint8_t>(i);
+        return;
+      }
+      __builtin_prefetch(&impl_.buckets[impl_.next_index(index)]);
+      again[again_count++] = static_cast<std::uint8_t>(i);
     } else {
       find_positive(i, lane.depth);  // a false positive of the filter
       if (lane.depth != 0) again[again_count++] = static_cast<std::uint8_t>(i);

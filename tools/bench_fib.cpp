@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "deletes: %.2f M/s\n", deletes_per_sec / 1e6);
 
   std::printf(
-      "{\"bench\":\"fib\",\"prefixes\":%zu,\"lookups_per_sec\":%.0f,\"single_lookups_per_sec\":%.0f,"
+      "{\"bench\":\"fib\",\"prefixes\":%zu,\"lookups_per_sec\":%.0f,\"lookups_per_sec_wire_names\":%.0f,\"single_lookups_per_sec\":%.0f,"
       "\"bytes_per_entry\":%.1f,\"table_bytes_per_entry\":%.1f,\"inserts_per_sec\":%.0f,"
       "\"deletes_per_sec\":%.0f,\"updates_per_sec_under_lookup\":%.0f,"
       "\"lookups_per_sec_during_updates\":%.0f,\"hit_ratio\":%.3f,\"filter_bits_per_prefix\":%.1f,"
@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
       "\"miss_percent\":%.1f,\"mean_prefix_text_octets\":%.1f,\"mean_prefix_components\":%.2f,"
       "\"extra_components\":\"0-3\",\"threads\":\"lookup: 1 core; updates: writer + 1 reader on 2 cores\","
       "\"transparent_hugepages\":\"%s\",\"seed\":%llu},\"cpu\":\"%s\"}\n",
-      prefixes.size(), lookups_per_sec, single_per_sec, bytes_per_entry,
+      prefixes.size(), lookups_per_sec, wire_lookups_per_sec, single_per_sec, bytes_per_entry,
       double(stats.memory_bytes) / prefixes.size(), inserts_per_sec, deletes_per_sec, updates_per_sec,
       reader_rate, hit_ratio, double(stats.filter_bits) / prefixes.size(), stats.longest_chain, baseline_json.c_str(), ratio, burst,
       names.views.size(), miss_percent, double(text_bytes) / prefixes.size(),
