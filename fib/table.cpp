@@ -197,10 +197,7 @@ Expected<UpdateOutcome> Table::insert(const Name& prefix, const NextHopSet& next
     impl.root_generation = generation_;
     if (old != nullptr && old->set == set) return UpdateOutcome::kUnchanged;
     impl.root_group.store(acquire_group(impl, set), std::memory_order_release);
-    if (old == nullptr) {
-      ++impl.entries;
-      return UpdateOutcome::kAdded;
-    }
+    if (old == nullptr) return UpdateOutcome::kAdded;
     release_group(impl, qsbr_, old);
     return UpdateOutcome::kReplaced;
   }
@@ -245,7 +242,6 @@ bool Table::erase(const Name& prefix) {
     const NextHopGroup* old = impl.root_group.load(std::memory_order_relaxed);
     if (old == nullptr) return false;
     impl.root_group.store(nullptr, std::memory_order_release);
-    --impl.entries;
     release_group(impl, qsbr_, old);
     return true;
   }
@@ -293,7 +289,7 @@ const NextHopGroup* Table::find(const Name& prefix) const {
 TableStats Table::stats(bool walk_chains) const {
   const Impl& impl = *impl_;
   TableStats stats;
-  stats.prefixes = impl.entries;
+  stats.prefixes = impl.entries + (impl.root_group.load(std::memory_order_relaxed) != nullptr);
   stats.next_hop_groups = impl.groups.size();
   stats.bucket_count = impl.bucket_count;
   stats.filter_bits = impl.filter.word_bytes * 8;

@@ -21,8 +21,9 @@
 namespace dmsc::fib {
 
 struct TableConfig {
-  // Prefixes the table must hold (real entries). Fixed at creation, like a hardware FIB:
-  // inserting beyond it fails with "FIB full" rather than degrading lookups.
+  // Prefixes the table must hold, the default route aside (it needs no slot). Fixed at
+  // creation, like a hardware FIB: inserting beyond it fails with "FIB full" rather than
+  // degrading lookups.
   std::size_t capacity = 1 << 20;
   // Key of the name hash. 0 picks a random key (the default: a remote party cannot aim
   // names at one bucket without knowing it).

@@ -213,7 +213,7 @@ struct Table::Impl {
   // Writer-only state.
   Arena arena;
   std::unordered_map<NextHopSet, NextHopGroup*, NextHopSetHasher> groups;
-  std::size_t entries = 0;  // the default route included
+  std::size_t entries = 0;  // in the hash table (the default route is not)
   std::uint32_t prefixes_at_depth[kMaxNameComponents + 1] = {};
   std::uint32_t root_generation = 0;
   std::uint32_t writes_since_reclaim = 0;

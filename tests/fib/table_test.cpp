@@ -97,6 +97,7 @@ TEST(Table, RejectsBadNextHopsAndOverflow) {
   ASSERT_FALSE(full.ok());
   EXPECT_NE(full.error().find("FIB full"), std::string::npos);
   EXPECT_TRUE(t.insert(name("/a"), hops(3)).ok());  // replacing still works when full
+  EXPECT_TRUE(t.insert(Name{}, hops(2)).ok());      // the default route needs no slot
 }
 
 TEST(Table, WeightedGroupKeepsAFlowOnOneNextHop) {
