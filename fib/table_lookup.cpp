@@ -127,10 +127,11 @@ class BurstLookup {
       const std::uint64_t* states = lane.states;
       if (blocks > kLaneBlocks) states = extend_chain(name, lane, blocks);
       // Deepest first; the prefixes at least kBlockDepth deep all test in the block line.
-      do {
-        const std::size_t depth = deepest(depths);
-        depths &= ~depth_bit(depth);
-        const std::uint64_t hash = prefix_hash_at(impl_.key, name.bytes, name.component_ends[depth - 1], states);
+      const std::uint8_t* bytes = name.bytes;
+      const std::uint8_t* ends = name.component_ends;
+      for (std::size_t depth = deepest(depths); depth != 0; --depth) {
+        if ((depths >> (depth - 1) & 1) == 0) continue;  // no prefix of that depth anywhere
+        const std::uint64_t hash = prefix_hash_at(impl_.key, bytes, ends[depth - 1], states);
         const std::atomic<std::uint64_t>* line = lane.block_line;
         if (depth < kBlockDepth) [[unlikely]]
           line = impl_.filter.line(hash);
@@ -141,7 +142,7 @@ class BurstLookup {
           __builtin_prefetch(&impl_.home(hash));
           return;
         }
-      } while (depths != 0);
+      }
     }
     results_[i] = default_route(impl_);
   }
