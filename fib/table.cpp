@@ -286,7 +286,7 @@ const NextHopGroup* Table::find(const Name& prefix) const {
   return entry == nullptr ? nullptr : entry->group.load(std::memory_order_acquire);
 }
 
-TableStats Table::stats(bool walk_chains) const {
+TableStats Table::stats(bool walk) const {
   const Impl& impl = *impl_;
   TableStats stats;
   stats.prefixes = impl.entries + (impl.root_group.load(std::memory_order_relaxed) != nullptr);
@@ -297,7 +297,14 @@ TableStats Table::stats(bool walk_chains) const {
                        impl.arena.bytes_in_use() +
                        impl.groups.size() * (sizeof(NextHopGroup) + 2 * sizeof(void*) +
                                              sizeof(NextHopSet));
-  if (walk_chains) {
+  if (walk) {
+    const PrefixFilter& filter = impl.filter;
+    for (std::size_t line = 0; line < filter.line_count; ++line) {
+      std::size_t bits = 0;
+      for (std::size_t w = 0; w < 8; ++w)
+        bits += std::popcount(filter.words[8 * line + w].load(std::memory_order_relaxed));
+      stats.fullest_filter_line = std::max(stats.fullest_filter_line, bits);
+    }
     // Longest run of buckets a probe may have to read (1: every probe stays home).
     std::size_t run = 0;
     for (std::size_t i = 0; i < impl.bucket_count; ++i) {

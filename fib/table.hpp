@@ -44,6 +44,7 @@ struct TableStats {
   std::size_t bucket_count = 0;
   std::size_t filter_bits = 0;       // of the prefix filter (see fib/README.md)
   std::size_t longest_chain = 0;     // longest run of buckets a probe may read; stats(true)
+  std::size_t fullest_filter_line = 0;  // bits set in the fullest filter line, of 512; stats(true)
 };
 
 inline constexpr std::size_t kMaxLookupBurst = 64;
@@ -76,7 +77,8 @@ class Table {
   const NextHopGroup* find(const Name& prefix) const;
   void reclaim() { qsbr_.poll(); }
 
-  TableStats stats(bool walk_chains = false) const;
+  // walk: also the figures that need a pass over the table (longest_chain, fullest_filter_line).
+  TableStats stats(bool walk = false) const;
   const TableConfig& config() const { return config_; }
 
   struct Impl;

@@ -127,7 +127,7 @@ inline std::uint32_t tag_of(std::uint64_t hash) {
 // answer. Under a start-depth prefix with thousands of descendants its line fills up and
 // tests positive for most depths: lookups under it then probe the depths present below it,
 // deepest first, as the two-stage scheme always did: bounded by the depths, never by the
-// name. (TableStats reports the fullest line.)
+// name. (stats(true).fullest_filter_line shows how full the fullest line is.)
 //
 // The writer keeps a saturating count per bit (8 bits; a bit whose count reached 255 stays
 // set: more false positives, never a false negative). It sets bits after publishing the

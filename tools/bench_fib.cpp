@@ -161,9 +161,9 @@ int main(int argc, char** argv) {
   const fib::TableStats stats = table.stats(true);
   const double bytes_per_entry = double(rss_after - rss_before) / prefixes.size();
   std::fprintf(stderr, "inserts: %.2f M/s; RSS +%.1f MB = %.1f bytes/prefix (table's own count %.1f); "
-               "filter %.1f bits/prefix, longest chain %zu\n",
+               "filter %.1f bits/prefix (fullest line: %zu of 512 bits set), longest chain %zu\n",
                inserts_per_sec / 1e6, (rss_after - rss_before) / 1e6, bytes_per_entry,
-               double(stats.memory_bytes) / prefixes.size(), double(stats.filter_bits) / prefixes.size(), stats.longest_chain);
+               double(stats.memory_bytes) / prefixes.size(), double(stats.filter_bits) / prefixes.size(), stats.fullest_filter_line, stats.longest_chain);
 
   // Correctness spot check before timing anything: the burst answers equal single lookups.
   {
@@ -287,14 +287,14 @@ int main(int argc, char** argv) {
       "{\"bench\":\"fib\",\"prefixes\":%zu,\"lookups_per_sec\":%.0f,\"lookups_per_sec_wire_names\":%.0f,\"single_lookups_per_sec\":%.0f,"
       "\"bytes_per_entry\":%.1f,\"table_bytes_per_entry\":%.1f,\"inserts_per_sec\":%.0f,"
       "\"deletes_per_sec\":%.0f,\"updates_per_sec_under_lookup\":%.0f,"
-      "\"lookups_per_sec_during_updates\":%.0f,\"hit_ratio\":%.3f,\"filter_bits_per_prefix\":%.1f,"
+      "\"lookups_per_sec_during_updates\":%.0f,\"hit_ratio\":%.3f,\"filter_bits_per_prefix\":%.1f,\"fullest_filter_line_bits\":%zu,"
       "\"longest_chain\":%zu,\"baseline\":%s,\"ratio_to_baseline\":%.3f,\"conditions\":{\"burst\":%zu,\"lookup_names\":%zu,"
       "\"miss_percent\":%.1f,\"mean_prefix_text_octets\":%.1f,\"mean_prefix_components\":%.2f,"
       "\"extra_components\":\"0-3\",\"threads\":\"lookup: 1 core; updates: writer + 1 reader on 2 cores\","
       "\"transparent_hugepages\":\"%s\",\"seed\":%llu},\"cpu\":\"%s\"}\n",
       prefixes.size(), lookups_per_sec, wire_lookups_per_sec, single_per_sec, bytes_per_entry,
       double(stats.memory_bytes) / prefixes.size(), inserts_per_sec, deletes_per_sec, updates_per_sec,
-      reader_rate, hit_ratio, double(stats.filter_bits) / prefixes.size(), stats.longest_chain, baseline_json.c_str(), ratio, burst,
+      reader_rate, hit_ratio, double(stats.filter_bits) / prefixes.size(), stats.fullest_filter_line, stats.longest_chain, baseline_json.c_str(), ratio, burst,
       names.views.size(), miss_percent, double(text_bytes) / prefixes.size(),
       double(components) / prefixes.size(),
       tools::json_escape(tools::read_first_line("/sys/kernel/mm/transparent_hugepage/enabled")).c_str(),

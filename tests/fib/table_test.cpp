@@ -260,6 +260,22 @@ TEST(Table, FullTableWithLongProbeRunsMatchesReference) {
   }
 }
 
+// The filter's fill is visible to an operator: every prefix sets at most two bits of its
+// block prefix's line, and erasing them all clears it.
+TEST(Table, StatsReportTheFullestFilterLine) {
+  Fixture f({.capacity = 1000});
+  Table& t = *f.table;
+  EXPECT_EQ(t.stats(true).fullest_filter_line, 0u);
+  std::vector<Name> below;  // 40 prefixes under one block prefix: all in one line
+  for (int i = 0; i < 40; ++i) below.push_back(name(("/a/b/c" + std::to_string(i)).c_str()));
+  for (const Name& n : below) ASSERT_TRUE(t.insert(n, hops(1)).ok());
+  const std::size_t full = t.stats(true).fullest_filter_line;
+  EXPECT_GE(full, 40u);  // two bits each, some shared
+  EXPECT_LE(full, 80u);
+  for (const Name& n : below) ASSERT_TRUE(t.erase(n));
+  EXPECT_EQ(t.stats(true).fullest_filter_line, 0u);
+}
+
 // Deep and adversarial names cost a bounded number of probes: a 32-component name under a
 // shallow table is answered, and garbage that merely looks like a name is not misrouted.
 TEST(Table, DeepNamesAreBoundedAndCorrect) {
