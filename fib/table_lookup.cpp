@@ -219,15 +219,38 @@ class BurstLookup {
 void Table::lookup_burst(const ParsedNameView* names, std::size_t count, LookupResult* results) const {
   count = std::min(count, kMaxLookupBurst);
   BurstLookup lookup(*impl_, names, results);
-  std::size_t i = 0;
-  for (; i < std::min(count, 3 * kDistance); ++i) lookup.partial_stages(i, count);
-  for (; i < count; ++i) {  // the pipeline is full
-    lookup.prefetch_filter(i);
-    lookup.find_positive(i - kDistance, kMaxNameComponents + 1);
-    lookup.match_bucket(i - 2 * kDistance);
-    lookup.compare_entry(i - 3 * kDistance);
+  constexpr std::size_t D = kDistance;
+  if (count >= 3 * D) {
+    // Filling the pipeline, full, draining: each loop runs the stages that have a name.
+    for (std::size_t i = 0; i < D; ++i) lookup.prefetch_filter(i);
+    for (std::size_t i = D; i < 2 * D; ++i) {
+      lookup.prefetch_filter(i);
+      lookup.find_positive(i - D, kMaxNameComponents + 1);
+    }
+    for (std::size_t i = 2 * D; i < 3 * D; ++i) {
+      lookup.prefetch_filter(i);
+      lookup.find_positive(i - D, kMaxNameComponents + 1);
+      lookup.match_bucket(i - 2 * D);
+    }
+    for (std::size_t i = 3 * D; i < count; ++i) {
+      lookup.prefetch_filter(i);
+      lookup.find_positive(i - D, kMaxNameComponents + 1);
+      lookup.match_bucket(i - 2 * D);
+      lookup.compare_entry(i - 3 * D);
+    }
+    for (std::size_t i = count; i < count + D; ++i) {
+      lookup.find_positive(i - D, kMaxNameComponents + 1);
+      lookup.match_bucket(i - 2 * D);
+      lookup.compare_entry(i - 3 * D);
+    }
+    for (std::size_t i = count + D; i < count + 2 * D; ++i) {
+      lookup.match_bucket(i - 2 * D);
+      lookup.compare_entry(i - 3 * D);
+    }
+    for (std::size_t i = count + 2 * D; i < count + 3 * D; ++i) lookup.compare_entry(i - 3 * D);
+  } else {
+    for (std::size_t i = 0; i < count + 3 * D; ++i) lookup.partial_stages(i, count);
   }
-  for (; i < count + 3 * kDistance; ++i) lookup.partial_stages(i, count);
   // Names whose positive prefix was absent: the next positive, a round at a time.
   while (lookup.again_count != 0) {
     std::uint8_t round[kMaxLookupBurst];
