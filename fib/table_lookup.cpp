@@ -72,6 +72,7 @@ struct Lane {
   std::uint64_t hash;                            // of the prefix being probed
   std::uint8_t depth;                            // its depth; 0: answered
   std::uint8_t run;                              // buckets probed past its home bucket
+  std::uint8_t length;                           // its octets
   const Entry* found;                            // stage 2's match, for stage 3; else nullptr
 };
 
@@ -138,6 +139,7 @@ class BurstLookup {
         if (PrefixFilter::test(line, hash)) {
           lane.hash = hash;
           lane.depth = static_cast<std::uint8_t>(depth);
+          lane.length = ends[depth - 1];
           lane.run = 0;
           __builtin_prefetch(&impl_.home(hash));
           return;
@@ -158,7 +160,7 @@ class BurstLookup {
       const Entry* entry = impl_.entry_at(bucket.handles[std::countr_zero(match)].load(std::memory_order_acquire));
       __builtin_prefetch(entry);
       __builtin_prefetch(reinterpret_cast<const std::uint8_t*>(entry) + offsetof(Entry, name) +
-                         names_[i].component_ends[lane.depth - 1] - 1);
+                         lane.length - 1);
       lane.found = entry;
     } else if (bucket.overflow.load(std::memory_order_acquire) != 0) {
       // The run goes on in the next bucket, a round later. (Runs are short at half the
@@ -180,7 +182,7 @@ class BurstLookup {
     const Entry* found = lane.found;
     if (found == nullptr) return;
     lane.found = nullptr;
-    if (entry_is(found, names_[i].bytes, names_[i].component_ends[lane.depth - 1])) {
+    if (entry_is(found, names_[i].bytes, lane.length)) {
       results_[i] = {found->group.load(std::memory_order_acquire), lane.depth};
     } else {
       slow[slow_count++] = static_cast<std::uint8_t>(i);  // a tag collision, or a reused slot
