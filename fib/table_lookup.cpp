@@ -70,6 +70,7 @@ struct Lane {
   std::uint64_t states[kLaneBlocks + 1];         // S(0) .. S(kLaneBlocks), see name_hash.hpp
   const std::atomic<std::uint64_t>* block_line;  // stage 0's
   std::uint64_t hash;                            // of the prefix being probed
+  const Bucket* bucket;                          // the bucket to probe for it
   std::uint8_t depth;                            // its depth; 0: answered
   std::uint8_t run;                              // buckets probed past its home bucket
   std::uint8_t length;                           // its octets
@@ -141,7 +142,8 @@ class BurstLookup {
           lane.depth = static_cast<std::uint8_t>(depth);
           lane.length = ends[depth - 1];
           lane.run = 0;
-          __builtin_prefetch(&impl_.home(hash));
+          lane.bucket = &impl_.home(hash);
+          __builtin_prefetch(lane.bucket);
           return;
         }
       }
@@ -152,9 +154,7 @@ class BurstLookup {
   void match_bucket(std::size_t i) {
     Lane& lane = lanes_[i];
     if (lane.depth == 0) return;
-    std::size_t index = impl_.home_index(lane.hash) + lane.run;
-    if (index >= impl_.bucket_count) index -= impl_.bucket_count;
-    const Bucket& bucket = impl_.buckets[index];
+    const Bucket& bucket = *lane.bucket;
     const unsigned match = match_tags(bucket, tag_of(lane.hash));
     if (match != 0) {
       const Entry* entry = impl_.entry_at(bucket.handles[std::countr_zero(match)].load(std::memory_order_acquire));
@@ -169,7 +169,8 @@ class BurstLookup {
         slow[slow_count++] = static_cast<std::uint8_t>(i);
         return;
       }
-      __builtin_prefetch(&impl_.buckets[impl_.next_index(index)]);
+      lane.bucket = &impl_.buckets[impl_.next_index(static_cast<std::size_t>(&bucket - impl_.buckets))];
+      __builtin_prefetch(lane.bucket);
       again[again_count++] = static_cast<std::uint8_t>(i);
     } else {
       find_positive(i, lane.depth);  // a false positive of the filter
