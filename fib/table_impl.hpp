@@ -149,6 +149,14 @@ struct PrefixFilter {
     return static_cast<std::size_t>((block_hash & 0xffffffffu) * line_count >> 32);
   }
   const std::atomic<std::uint64_t>* line(std::uint64_t block_hash) const { return words + 8 * line_of(block_hash); }
+  // The line a prefix of `depth` components with this hash tests in, given the line of the
+  // name's block prefix (a prefix no deeper than the block depth is its own block prefix).
+  const std::atomic<std::uint64_t>* line_for(std::size_t depth, const std::atomic<std::uint64_t>* block_line,
+                                             std::uint64_t hash) const {
+    if (depth < kBlockDepth) [[unlikely]]
+      return line(hash);
+    return block_line;
+  }
   static unsigned first_bit(std::uint64_t hash) { return static_cast<unsigned>(hash >> 55); }
   static unsigned second_bit(std::uint64_t hash) { return static_cast<unsigned>(hash >> 46) & 511; }
 

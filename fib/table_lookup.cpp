@@ -4,7 +4,7 @@
 // prefix filter (one cache line for all prefixes at least PrefixFilter::kBlockDepth deep)
 // which of them may be in the table, and probes the hash table for those only, deepest
 // first: the first entry found is the longest match. On the benchmark's workload a lookup
-// reads one filter line, about 1.1 buckets and one entry, however long the name.
+// reads one filter line, about one bucket and one entry, however long the name.
 #include <algorithm>
 #include <bit>
 
@@ -36,7 +36,7 @@ LookupResult Table::lookup(NameView name) const {
     const std::size_t depth = deepest(depths);
     depths &= ~depth_bit(depth);
     const std::uint64_t hash = hasher.prefix_hash(impl.key, depth);
-    if (!PrefixFilter::test(depth >= block_depth ? block_line : impl.filter.line(hash), hash)) continue;
+    if (!PrefixFilter::test(impl.filter.line_for(depth, block_line, hash), hash)) continue;
     if (const Entry* entry = impl.probe(hash, name.bytes, hasher.ends[depth - 1]); entry != nullptr)
       return {entry->group.load(std::memory_order_acquire), static_cast<std::uint8_t>(depth)};
   }
@@ -135,10 +135,7 @@ class BurstLookup {
       for (std::size_t depth = deepest(depths); depth != 0; --depth) {
         if ((depths >> (depth - 1) & 1) == 0) continue;  // no prefix of that depth anywhere
         const std::uint64_t hash = prefix_hash_at(impl_.key, bytes, ends[depth - 1], states);
-        const std::atomic<std::uint64_t>* line = lane.block_line;
-        if (depth < kBlockDepth) [[unlikely]]
-          line = impl_.filter.line(hash);
-        if (PrefixFilter::test(line, hash)) {
+        if (PrefixFilter::test(impl_.filter.line_for(depth, lane.block_line, hash), hash)) {
           lane.hash = hash;
           lane.depth = static_cast<std::uint8_t>(depth);
           lane.length = ends[depth - 1];
