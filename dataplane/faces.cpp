@@ -1,0 +1,123 @@
+#include "dataplane/faces.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dataplane/wire_bytes.hpp"
+
+namespace dmsc::dataplane {
+namespace {
+
+using wire::store16;
+
+// Writes Ethernet (and the tag) into the template; returns where the EtherType's payload starts.
+std::size_t write_ethernet(Face& face, const FaceConfig& config, const wire::MacAddress& source,
+                           std::uint16_t ethertype) {
+  std::uint8_t* p = face.header.data();
+  std::memcpy(p, config.neighbour.data(), 6);
+  std::memcpy(p + 6, source.data(), 6);
+  std::size_t offset = 12;
+  if (config.vlan) {
+    store16(p + offset, wire::kEthertypeVlan);
+    store16(p + offset + 2, *config.vlan);
+    offset += 4;
+  }
+  store16(p + offset, ethertype);
+  return offset + 2;
+}
+
+void build_udp4(Face& face, const FaceConfig& config, const PortConfig& port) {
+  std::uint8_t* ip = face.header.data() + face.l3_offset;
+  ip[0] = 0x45;
+  ip[1] = 0;
+  store16(ip + 6, 0x4000);  // DF: DMSC packets are never fragmented (§6.2)
+  ip[8] = 64;
+  ip[9] = wire::kIpProtocolUdp;
+  std::memcpy(ip + 12, port.ipv4->data(), 4);
+  std::memcpy(ip + 16, config.remote4.data(), 4);
+  face.ipv4_header_sum = wire::checksum_add(0, ip, wire::kIpv4HeaderLength);
+  face.pseudo_header_sum = wire::checksum_add(0, ip + 12, 8) + wire::kIpProtocolUdp;
+  std::uint8_t* udp = ip + wire::kIpv4HeaderLength;
+  store16(udp + 2, config.remote_port);
+  face.udp_checksum = config.udp4_checksum;
+}
+
+void build_udp6(Face& face, const FaceConfig& config, const PortConfig& port) {
+  std::uint8_t* ip = face.header.data() + face.l3_offset;
+  ip[0] = 0x60;
+  ip[6] = wire::kIpProtocolUdp;
+  ip[7] = 64;
+  std::memcpy(ip + 8, port.ipv6->data(), 16);
+  std::memcpy(ip + 24, config.remote6.data(), 16);
+  face.pseudo_header_sum = wire::checksum_add(0, ip + 8, 32) + wire::kIpProtocolUdp;
+  std::uint8_t* udp = ip + wire::kIpv6HeaderLength;
+  store16(udp + 2, config.remote_port);
+  face.udp_checksum = true;  // mandatory over IPv6 (§6.2)
+}
+
+}  // namespace
+
+FaceTable FaceTable::build(const ForwarderConfig& config, const std::vector<PortAddresses>& ports) {
+  FaceTable table;
+  fib::FaceId largest = 0;
+  for (const FaceConfig& face : config.faces) largest = std::max(largest, face.id);
+  table.faces_.resize(static_cast<std::size_t>(largest) + 1);
+  for (const FaceConfig& face_config : config.faces) {
+    const auto port_position = std::find_if(config.ports.begin(), config.ports.end(),
+                                            [&](const PortConfig& p) { return p.name == face_config.port; });
+    const std::size_t port_index = static_cast<std::size_t>(port_position - config.ports.begin());
+    const PortConfig& port = config.ports[port_index];
+    Face& face = table.faces_[face_config.id];
+    face.kind = face_config.kind;
+    face.port_index = static_cast<std::uint16_t>(port_index);
+    std::size_t ip_and_udp = 0;
+    switch (face.kind) {
+      case FaceKind::kEthernet:
+        face.header_length = static_cast<std::uint8_t>(write_ethernet(face, face_config, ports[port_index].mac, config.encap.ethertype));
+        break;
+      case FaceKind::kUdp4:
+        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(face, face_config, ports[port_index].mac, wire::kEthertypeIpv4));
+        ip_and_udp = wire::kIpv4HeaderLength + wire::kUdpHeaderLength;
+        build_udp4(face, face_config, port);
+        break;
+      case FaceKind::kUdp6:
+        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(face, face_config, ports[port_index].mac, wire::kEthertypeIpv6));
+        ip_and_udp = wire::kIpv6HeaderLength + wire::kUdpHeaderLength;
+        build_udp6(face, face_config, port);
+        break;
+    }
+    if (face.kind != FaceKind::kEthernet) face.header_length = static_cast<std::uint8_t>(face.l3_offset + ip_and_udp);
+    const std::size_t mtu = ports[port_index].mtu;
+    face.max_packet_length = static_cast<std::uint16_t>(mtu > ip_and_udp ? mtu - ip_and_udp : 0);
+    face.usable = 1;
+    ++table.count_;
+  }
+  return table;
+}
+
+void encapsulate(const Face& face, std::uint8_t* out, std::size_t packet_length, std::uint32_t flow_key) {
+  std::memcpy(out, face.header.data(), face.header_length);
+  if (face.kind == FaceKind::kEthernet) return;
+  std::uint8_t* ip = out + face.l3_offset;
+  const bool ipv4 = face.kind == FaceKind::kUdp4;
+  std::uint8_t* udp = ip + (ipv4 ? wire::kIpv4HeaderLength : wire::kIpv6HeaderLength);
+  const auto udp_length = static_cast<std::uint16_t>(wire::kUdpHeaderLength + packet_length);
+  if (ipv4) {
+    const auto total_length = static_cast<std::uint16_t>(wire::kIpv4HeaderLength + udp_length);
+    store16(ip + 2, total_length);
+    store16(ip + 10, static_cast<std::uint16_t>(~wire::checksum_fold(face.ipv4_header_sum + total_length)));
+  } else {
+    store16(ip + 4, udp_length);
+  }
+  store16(udp, static_cast<std::uint16_t>(0xc000 | (flow_key & 0x3fff)));
+  store16(udp + 4, udp_length);
+  store16(udp + 6, 0);
+  if (!face.udp_checksum) return;
+  // The pseudo-header's UDP length plus the UDP header and the DMSC packet.
+  const std::uint64_t sum = wire::checksum_add(face.pseudo_header_sum + udp_length, udp, udp_length);
+  std::uint16_t checksum = static_cast<std::uint16_t>(~wire::checksum_fold(sum));
+  if (checksum == 0) checksum = 0xffff;  // zero means "no checksum" on the wire
+  store16(udp + 6, checksum);
+}
+
+}  // namespace dmsc::dataplane

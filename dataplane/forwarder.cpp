@@ -1,0 +1,265 @@
+#include "dataplane/forwarder.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dataplane/telemetry.hpp"
+#include "fib/channel_table_sink.hpp"
+
+namespace dmsc::dataplane {
+namespace {
+
+constexpr unsigned kPuntRingSize = 1024;
+constexpr std::size_t kChannelMessagesPerPoll = 4096;
+
+std::uint64_t unix_ns() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+int lcore_entry(void* argument) { return run_forwarding_lcore(*static_cast<ForwardingContext*>(argument)); }
+
+}  // namespace
+
+Expected<std::unique_ptr<Forwarder>> Forwarder::create(const ForwarderConfig& config) {
+  auto stats = StatsSegment::create(config.stats);
+  if (!stats) return Error{stats.error()};
+  std::unique_ptr<Forwarder> forwarder(new Forwarder(config, std::move(*stats)));
+  if (Status status = forwarder->start(); !status) return Error{status.error()};
+  return forwarder;
+}
+
+Forwarder::~Forwarder() {
+  for (const StartedPort& port : ports_) {
+    stop_port(port.port_id);
+    if (port.tap_port_id != UINT16_MAX) stop_port(port.tap_port_id);
+  }
+  for (rte_ring* ring : rings_) {
+    rte_mbuf* mbuf = nullptr;
+    while (rte_ring_dequeue(ring, reinterpret_cast<void**>(&mbuf)) == 0) rte_pktmbuf_free(mbuf);
+    rte_ring_free(ring);
+  }
+  unregister_telemetry();
+  if (table_) table_.reset();
+  if (qsbr_) qsbr_->drain();
+  stats_.unlink();
+}
+
+Status Forwarder::start() {
+  const unsigned workers = rte_lcore_count() - 1;
+  if (workers == 0)
+    return Error{"no forwarding lcore: give EAL at least two lcores (-l 0,1: the first runs the service loop, the others forward)"};
+  if (workers > kMaxStatsLcores - 1) return Error{"more than " + std::to_string(kMaxStatsLcores - 1) + " forwarding lcores"};
+
+  // Enough mbufs for every rx and tx ring, the punt rings and a burst in flight per lcore.
+  std::size_t rx_queues = 0;
+  for (const PortConfig& port : config_.ports) rx_queues += port.rx_queues;
+  const std::size_t mbufs = std::max<std::size_t>(16383, (rx_queues + config_.ports.size() * workers) * 1024 * 2 +
+                                                              config_.ports.size() * kPuntRingSize * 2 + workers * 512);
+  pool_.reset(rte_pktmbuf_pool_create("dmsc_mbufs", static_cast<unsigned>(mbufs), 256, 0,
+                                      RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id())));
+  if (!pool_) return Error{"cannot create a pool of " + std::to_string(mbufs) + " mbufs: " + rte_strerror(rte_errno) + " (give EAL more memory: -m)"};
+
+  std::vector<PortAddresses> addresses;
+  for (const PortConfig& port_config : config_.ports) {
+    auto port = start_port(port_config, static_cast<std::uint16_t>(workers), pool_.get());
+    if (!port) return Error{port.error()};
+    ports_.push_back(*port);
+    addresses.push_back(port->addresses);
+    PortRuntime runtime;
+    runtime.port_id = port->port_id;
+    runtime.mac = port->addresses.mac;
+    if (port_config.ipv4) runtime.has_ipv4 = true, runtime.ipv4 = *port_config.ipv4;
+    if (port_config.ipv6) runtime.has_ipv6 = true, runtime.ipv6 = *port_config.ipv6;
+    if (!port_config.tap.empty()) {
+      auto tap = start_tap(port_config, port->addresses.mac, pool_.get());
+      if (!tap) return Error{tap.error()};
+      ports_.back().tap_port_id = *tap;
+      const std::string base = "dmsc_p" + std::to_string(ports_.size() - 1);
+      runtime.punt_ring = rte_ring_create((base + "_punt").c_str(), kPuntRingSize, SOCKET_ID_ANY, RING_F_SC_DEQ);
+      runtime.inject_ring = rte_ring_create((base + "_inject").c_str(), kPuntRingSize, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+      if (!runtime.punt_ring || !runtime.inject_ring) return Error{"port '" + port_config.name + "': cannot create its punt rings: " + rte_strerror(rte_errno)};
+      rings_.push_back(runtime.punt_ring);
+      rings_.push_back(runtime.inject_ring);
+    }
+    port_runtime_.push_back(runtime);
+    StatsLayout& layout = stats_.layout();
+    PortCounters& counters = layout.ports[ports_.size() - 1];
+    std::snprintf(counters.name, sizeof counters.name, "%s", port_config.name.c_str());
+    counters.port_id = port->port_id;
+  }
+  stats_.layout().header.port_count = static_cast<std::uint32_t>(ports_.size());
+  faces_ = FaceTable::build(config_, addresses);
+
+  auto qsbr = fib::Qsbr::create(workers);
+  if (!qsbr) return Error{qsbr.error()};
+  qsbr_ = std::move(*qsbr);
+  fib::TableConfig table_config;
+  table_config.capacity = config_.fib_capacity;
+  auto table = fib::Table::create(table_config, *qsbr_);
+  if (!table) return Error{table.error()};
+  table_ = std::move(*table);
+  if (Status status = load_static_routes(); !status) return status;
+  if (!config_.channel.empty()) {
+    fib::ChannelConfig channel_config;
+    channel_config.shm_name = config_.channel[0] == '/' ? config_.channel : "/" + config_.channel;
+    auto channel = fib::FibUpdateConsumer::create(channel_config);
+    if (!channel) return Error{"FIB update channel: " + channel.error()};
+    channel_ = std::move(*channel);
+    sink_ = std::make_unique<fib::TableSink>(*table_);
+  }
+
+  // One context per worker lcore; rx queues dealt round-robin; tx queue i on every port.
+  StatsLayout& layout = stats_.layout();
+  layout.header.tsc_hz = rte_get_tsc_hz();
+  layout.header.started_unix_ns = unix_ns();
+  layout.header.fib_capacity = config_.fib_capacity;
+  unsigned index = 0;
+  unsigned lcore_id = 0;
+  RTE_LCORE_FOREACH_WORKER(lcore_id) {
+    auto context = std::make_unique<ForwardingContext>();
+    context->table = table_.get();
+    context->qsbr = qsbr_.get();
+    context->reader_id = index;
+    context->faces = &faces_;
+    context->encap = config_.encap;
+    context->ports = port_runtime_.data();
+    context->port_count = static_cast<std::uint16_t>(port_runtime_.size());
+    context->tx_queue = static_cast<std::uint16_t>(index);
+    context->sends_injected = index == 0;
+    context->counters = &layout.lcores[index];
+    context->counters->lcore_id = lcore_id;
+    context->counters->in_use = 1;
+    context->stop = &stop_lcores_;
+    if (Status status = qsbr_->register_reader(index); !status) return status;
+    lcores_.push_back(std::move(context));
+    ++index;
+  }
+  std::size_t next = 0;
+  for (std::uint16_t p = 0; p < config_.ports.size(); ++p) {
+    for (std::uint16_t q = 0; q < config_.ports[p].rx_queues; ++q) {
+      ForwardingContext& context = *lcores_[next++ % lcores_.size()];
+      if (context.rx_queue_count == kMaxRxQueuesPerLcore) return Error{"more than " + std::to_string(kMaxRxQueuesPerLcore) + " rx queues on one lcore"};
+      context.rx_queues[context.rx_queue_count++] = {p, q};
+    }
+  }
+  // The service loop's own block, after the forwarding lcores'.
+  main_counters_ = &layout.lcores[index];
+  main_counters_->lcore_id = rte_get_main_lcore();
+  main_counters_->in_use = 1;
+  layout.header.lcore_count = index + 1;
+  refresh_stats();
+  register_telemetry(stats_);
+  return ok_status();
+}
+
+Status Forwarder::load_static_routes() {
+  for (const StaticRoute& route : config_.routes) {
+    auto outcome = table_->insert(route.prefix, route.next_hops);
+    if (!outcome) return Error{"route " + route.prefix.to_string() + ": " + outcome.error()};
+  }
+  table_->reclaim();
+  return ok_status();
+}
+
+void Forwarder::service_punt_paths() {
+  rte_mbuf* packets[kBurstSize];
+  for (std::size_t p = 0; p < ports_.size(); ++p) {
+    const PortRuntime& port = port_runtime_[p];
+    if (port.punt_ring == nullptr) continue;
+    const std::uint16_t tap = ports_[p].tap_port_id;
+    unsigned count = rte_ring_sc_dequeue_burst(port.punt_ring, reinterpret_cast<void**>(packets), kBurstSize, nullptr);
+    if (count != 0) {
+      const std::uint16_t sent = rte_eth_tx_burst(tap, 0, packets, static_cast<std::uint16_t>(count));
+      if (sent < count) {
+        bump((*main_counters_)[Counter::kPuntQueueFull], count - sent);
+        rte_pktmbuf_free_bulk(packets + sent, count - sent);
+      }
+    }
+    count = rte_eth_rx_burst(tap, 0, packets, kBurstSize);
+    if (count != 0) {
+      const unsigned queued = rte_ring_sp_enqueue_burst(port.inject_ring, reinterpret_cast<void**>(packets), count, nullptr);
+      if (queued < count) {
+        bump((*main_counters_)[Counter::kInjectQueueFull], count - queued);
+        rte_pktmbuf_free_bulk(packets + queued, count - queued);
+      }
+    }
+  }
+}
+
+void Forwarder::refresh_stats() {
+  StatsLayout& layout = stats_.layout();
+  const fib::TableStats table = table_->stats();
+  bump(layout.header.heartbeat, 1);
+  std::atomic_ref<std::uint64_t>(layout.header.fib_prefixes).store(table.prefixes, std::memory_order_relaxed);
+  std::atomic_ref<std::uint64_t>(layout.header.fib_next_hop_groups).store(table.next_hop_groups, std::memory_order_relaxed);
+  std::atomic_ref<std::uint64_t>(layout.header.fib_memory_bytes).store(table.memory_bytes, std::memory_order_relaxed);
+  for (std::size_t p = 0; p < ports_.size(); ++p) {
+    rte_eth_stats eth{};
+    if (rte_eth_stats_get(ports_[p].port_id, &eth) != 0) continue;
+    rte_eth_link link{};
+    rte_eth_link_get_nowait(ports_[p].port_id, &link);
+    PortCounters& counters = layout.ports[p];
+    auto set = [](std::uint64_t& word, std::uint64_t value) {
+      std::atomic_ref<std::uint64_t>(word).store(value, std::memory_order_relaxed);
+    };
+    set(counters.rx_packets, eth.ipackets);
+    set(counters.tx_packets, eth.opackets);
+    set(counters.rx_bytes, eth.ibytes);
+    set(counters.tx_bytes, eth.obytes);
+    set(counters.rx_missed, eth.imissed);
+    set(counters.rx_errors, eth.ierrors);
+    set(counters.tx_errors, eth.oerrors);
+    set(counters.rx_no_mbuf, eth.rx_nombuf);
+    std::atomic_ref<std::uint32_t>(counters.link_up).store(link.link_status, std::memory_order_relaxed);
+  }
+}
+
+Status Forwarder::run(const std::atomic<bool>& stop, const RunOptions& options) {
+  for (auto& context : lcores_) {
+    const unsigned lcore_id = context->counters->lcore_id;
+    if (const int rc = rte_eal_remote_launch(lcore_entry, context.get(), lcore_id); rc != 0)
+      return Error{"cannot launch forwarding lcore " + std::to_string(lcore_id) + ": " + rte_strerror(-rc)};
+  }
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  auto last_refresh = started, last_rx_change = started;
+  std::uint64_t last_rx = 0;
+  while (!stop.load(std::memory_order_relaxed)) {
+    bool busy = false;
+    service_punt_paths();
+    if (channel_) {
+      busy |= channel_->poll(*sink_, kChannelMessagesPerPoll) != 0;
+      table_->reclaim();
+    }
+    const auto now = Clock::now();
+    if (now - last_refresh >= std::chrono::milliseconds(100)) {
+      last_refresh = now;
+      refresh_stats();
+      const std::uint64_t rx = stats_.total(Counter::kRxPackets);
+      if (rx != last_rx) last_rx = rx, last_rx_change = now;
+      if (options.exit_when_idle_seconds > 0 && rx != 0 &&
+          std::chrono::duration<double>(now - last_rx_change).count() >= options.exit_when_idle_seconds)
+        break;
+      if (options.duration_seconds > 0 && std::chrono::duration<double>(now - started).count() >= options.duration_seconds) break;
+    }
+    if (!busy) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  stop_lcores_.store(true);
+  rte_eal_mp_wait_lcore();
+  refresh_stats();
+  return ok_status();
+}
+
+}  // namespace dmsc::dataplane

@@ -1,0 +1,244 @@
+#include "dataplane/forwarding.hpp"
+
+#include <cstring>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+namespace dmsc::dataplane {
+namespace {
+
+// Every encapsulation fits in the headroom an rx mbuf starts with, after the received one is
+// stripped: prepending never fails.
+static_assert(RTE_PKTMBUF_HEADROOM >= kMaxEncapsulationLength);
+
+// Spreads flow keys over the 64 selection slots of a next-hop group: consecutive keys must not
+// land on consecutive slots, and one key always maps to one slot.
+inline std::uint64_t flow_hash(std::uint32_t flow_key) {
+  return (static_cast<std::uint64_t>(flow_key) * 0x9e3779b97f4a7c15ULL) >> 40;
+}
+
+inline bool is_multicast(const std::uint8_t* mac) { return (mac[0] & 1) != 0; }
+
+// Frames that are DMSC by EtherType or UDP port but not addressed to this box: another
+// host's unicast, or UDP to an IP address that is not ours (the host stack may route it).
+enum class Addressed : std::uint8_t { kUs, kOtherHost, kHostStack };
+
+inline Addressed check_addressed(const PortRuntime& port, const std::uint8_t* frame,
+                                 const wire::FrameInfo& info) {
+  if (std::memcmp(frame, port.mac.data(), 6) != 0) return Addressed::kOtherHost;
+  if (info.encapsulation == wire::Encapsulation::kUdp4) {
+    if (!port.has_ipv4 || std::memcmp(frame + info.l3_offset + 16, port.ipv4.data(), 4) != 0)
+      return Addressed::kHostStack;
+  } else if (info.encapsulation == wire::Encapsulation::kUdp6) {
+    if (!port.has_ipv6 || std::memcmp(frame + info.l3_offset + 24, port.ipv6.data(), 16) != 0)
+      return Addressed::kHostStack;
+  }
+  return Addressed::kUs;
+}
+
+// Per-burst tallies, added to the lcore's shared counters once per burst.
+struct BurstTally {
+  std::uint64_t counters[kCounterCount] = {};
+  void add(Counter counter, std::uint64_t amount = 1) { counters[static_cast<std::size_t>(counter)] += amount; }
+};
+
+void publish(LcoreCounters& shared, const BurstTally& tally) {
+  for (std::size_t i = 0; i < kCounterCount; ++i)
+    if (tally.counters[i] != 0) bump(shared.counters[i], tally.counters[i]);
+}
+
+// A DMSC packet on its way through the burst.
+struct Lane {
+  rte_mbuf* mbuf;
+  std::uint16_t dmsc_offset;
+  wire::PacketHeader header;
+};
+
+}  // namespace
+
+void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbuf** packets,
+                   std::uint16_t count) {
+  const PortRuntime& in_port = context.ports[port_index];
+  LcoreCounters& shared = *context.counters;
+  BurstTally tally;
+  const std::uint64_t start = rte_rdtsc();
+
+  Lane lanes[kBurstSize];
+  fib::ParsedNameView names[kBurstSize];
+  fib::LookupResult results[kBurstSize];
+  rte_mbuf* punted[kBurstSize];
+  rte_mbuf* dropped[kBurstSize];
+  std::uint16_t lane_count = 0, punt_count = 0, drop_count = 0;
+
+  tally.add(Counter::kRxPackets, count);
+  for (std::uint16_t i = 0; i < count && i < 3; ++i) rte_prefetch0(rte_pktmbuf_mtod(packets[i], void*));
+  for (std::uint16_t i = 0; i < count; ++i) {
+    if (i + 3 < count) rte_prefetch0(rte_pktmbuf_mtod(packets[i + 3], void*));
+    rte_mbuf* mbuf = packets[i];
+    tally.add(Counter::kRxBytes, mbuf->pkt_len);
+    if (unlikely(mbuf->nb_segs != 1)) {
+      tally.add(Counter::kChainedMbuf);
+      dropped[drop_count++] = mbuf;
+      continue;
+    }
+    const auto* frame = rte_pktmbuf_mtod(mbuf, const std::uint8_t*);
+    Lane& lane = lanes[lane_count];
+    wire::FrameInfo info;
+    const wire::FrameClass frame_class = wire::classify_frame(frame, mbuf->data_len, context.encap, info);
+    if (frame_class == wire::FrameClass::kDmsc) {
+      const Addressed addressed = check_addressed(in_port, frame, info);
+      if (unlikely(addressed != Addressed::kUs)) {
+        if (addressed == Addressed::kHostStack || is_multicast(frame)) {
+          punted[punt_count++] = mbuf;
+        } else {
+          tally.add(Counter::kNotForUs);
+          dropped[drop_count++] = mbuf;
+        }
+        continue;
+      }
+      const wire::ParseError error = wire::parse_header(frame + info.dmsc_offset, info.dmsc_length, lane.header);
+      if (unlikely(error != wire::ParseError::kNone)) {
+        tally.add(Counter::kMalformed);
+        bump(shared.parse_drops[static_cast<std::size_t>(error) % kParseDropSlots], 1);
+        dropped[drop_count++] = mbuf;
+        continue;
+      }
+      if (unlikely(lane.header.hop_limit <= 1)) {
+        tally.add(Counter::kHopLimitExceeded);
+        dropped[drop_count++] = mbuf;
+        continue;
+      }
+      lane.mbuf = mbuf;
+      lane.dmsc_offset = info.dmsc_offset;
+      names[lane_count] = {lane.header.destination.bytes, lane.header.destination_component_ends,
+                           lane.header.destination.length, lane.header.destination_component_count};
+      ++lane_count;
+    } else if (frame_class == wire::FrameClass::kNotDmsc) {
+      punted[punt_count++] = mbuf;
+    } else {
+      tally.add(Counter::kMalformed);
+      bump(shared.parse_drops[static_cast<std::size_t>(info.error) % kParseDropSlots], 1);
+      dropped[drop_count++] = mbuf;
+    }
+  }
+
+  if (lane_count != 0) context.table->lookup_burst(names, lane_count, results);
+
+  rte_mbuf* out[kMaxPorts][kBurstSize];
+  std::uint16_t out_count[kMaxPorts] = {};
+  for (std::uint16_t i = 0; i < lane_count; ++i) {
+    Lane& lane = lanes[i];
+    const fib::NextHopGroup* group = results[i].group;
+    if (unlikely(group == nullptr)) {
+      tally.add(Counter::kNoRoute);
+      dropped[drop_count++] = lane.mbuf;
+      continue;
+    }
+    const fib::NextHop& hop = group->pick(flow_hash(lane.header.flow_key));
+    const Face* face = context.faces->find(hop.face);
+    if (unlikely(face == nullptr)) {
+      tally.add(Counter::kNoUsableNextHop);
+      dropped[drop_count++] = lane.mbuf;
+      continue;
+    }
+    const std::size_t packet_length = std::size_t{lane.header.header_length_bytes} + lane.header.payload_length;
+    if (unlikely(packet_length > face->max_packet_length)) {
+      tally.add(Counter::kPacketTooBig);
+      dropped[drop_count++] = lane.mbuf;
+      continue;
+    }
+    rte_mbuf* mbuf = lane.mbuf;
+    auto* dmsc = rte_pktmbuf_mtod_offset(mbuf, std::uint8_t*, lane.dmsc_offset);
+    dmsc[2] = static_cast<std::uint8_t>(lane.header.hop_limit - 1);
+    // Strip the received encapsulation and any link padding, then put the face's in front.
+    mbuf->data_off = static_cast<std::uint16_t>(mbuf->data_off + lane.dmsc_offset - face->header_length);
+    mbuf->data_len = static_cast<std::uint16_t>(packet_length + face->header_length);
+    mbuf->pkt_len = mbuf->data_len;
+    mbuf->ol_flags = 0;
+    encapsulate(*face, dmsc - face->header_length, packet_length, lane.header.flow_key);
+    out[face->port_index][out_count[face->port_index]++] = mbuf;
+  }
+  bump(shared.processing_cycles, rte_rdtsc() - start);
+
+  for (std::uint16_t p = 0; p < context.port_count; ++p) {
+    if (out_count[p] == 0) continue;
+    const std::uint16_t sent = rte_eth_tx_burst(context.ports[p].port_id, context.tx_queue, out[p], out_count[p]);
+    tally.add(Counter::kForwarded, sent);
+    if (unlikely(sent < out_count[p])) {
+      tally.add(Counter::kTxQueueFull, out_count[p] - sent);
+      rte_pktmbuf_free_bulk(out[p] + sent, out_count[p] - sent);
+    }
+  }
+  if (punt_count != 0) {
+    if (in_port.punt_ring == nullptr) {
+      tally.add(Counter::kNoPuntPath, punt_count);
+      rte_pktmbuf_free_bulk(punted, punt_count);
+    } else {
+      const unsigned queued = rte_ring_mp_enqueue_burst(in_port.punt_ring, reinterpret_cast<void**>(punted), punt_count, nullptr);
+      tally.add(Counter::kPunted, queued);
+      if (queued < punt_count) {
+        tally.add(Counter::kPuntQueueFull, punt_count - queued);
+        rte_pktmbuf_free_bulk(punted + queued, punt_count - queued);
+      }
+    }
+  }
+  if (drop_count != 0) rte_pktmbuf_free_bulk(dropped, drop_count);
+  publish(shared, tally);
+}
+
+namespace {
+
+void send_injected(ForwardingContext& context, BurstTally& tally) {
+  rte_mbuf* packets[kBurstSize];
+  for (std::uint16_t p = 0; p < context.port_count; ++p) {
+    rte_ring* ring = context.ports[p].inject_ring;
+    if (ring == nullptr) continue;
+    const unsigned count = rte_ring_sc_dequeue_burst(ring, reinterpret_cast<void**>(packets), kBurstSize, nullptr);
+    if (count == 0) continue;
+    const std::uint16_t sent = rte_eth_tx_burst(context.ports[p].port_id, context.tx_queue, packets, static_cast<std::uint16_t>(count));
+    tally.add(Counter::kInjected, sent);
+    if (sent < count) {
+      tally.add(Counter::kInjectQueueFull, count - sent);
+      rte_pktmbuf_free_bulk(packets + sent, count - sent);
+    }
+  }
+}
+
+}  // namespace
+
+int run_forwarding_lcore(ForwardingContext& context) {
+  LcoreCounters& shared = *context.counters;
+  context.qsbr->online(context.reader_id);
+  rte_mbuf* packets[kBurstSize];
+  std::uint64_t loops = 0, bursts = 0;
+  while (!context.stop->load(std::memory_order_relaxed)) {
+    for (std::uint16_t q = 0; q < context.rx_queue_count; ++q) {
+      const RxQueueRef& rx = context.rx_queues[q];
+      const std::uint16_t count = rte_eth_rx_burst(context.ports[rx.port_index].port_id, rx.queue, packets, kBurstSize);
+      if (count == 0) continue;
+      ++bursts;
+      forward_burst(context, rx.port_index, packets, count);
+    }
+    if (context.sends_injected) {
+      BurstTally tally;
+      send_injected(context, tally);
+      publish(shared, tally);
+    }
+    context.qsbr->quiescent(context.reader_id);
+    // Loop figures are published every 1024 loops, not per loop: one store pair per 1024.
+    if ((++loops & 1023) == 0) {
+      bump(shared.loops, 1024);
+      bump(shared.bursts, bursts);
+      bursts = 0;
+    }
+  }
+  bump(shared.loops, loops & 1023);
+  bump(shared.bursts, bursts);
+  context.qsbr->offline(context.reader_id);
+  return 0;
+}
+
+}  // namespace dmsc::dataplane

@@ -1,0 +1,67 @@
+#include "dataplane/stats_format.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "dataplane/wire_reasons.hpp"
+
+namespace dmsc::dataplane {
+namespace {
+
+void append(std::string& out, const char* format, auto... values) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, format, values...);
+  out += buffer;
+}
+
+}  // namespace
+
+std::string format_stats_json(const StatsSegment& stats) {
+  const StatsLayout& layout = stats.layout();
+  std::string out = "{";
+  for (const CounterInfo& info : counter_table())
+    append(out, "\"%s\":%" PRIu64 ",", info.name, stats.total(info.counter));
+  out += "\"parse_drops\":{";
+  bool first = true;
+  for (const auto& reason : wire::parse_error_table()) {
+    const std::uint64_t count = stats.total_parse_drops(static_cast<std::size_t>(reason.value));
+    if (reason.value == wire::ParseError::kNone || count == 0) continue;
+    append(out, "%s\"%s\":%" PRIu64, first ? "" : ",", reason.name, count);
+    first = false;
+  }
+  std::uint64_t processing_cycles = 0, processed = 0;
+  out += "},\"lcores\":[";
+  for (std::uint32_t i = 0; i < layout.header.lcore_count && i < kMaxStatsLcores; ++i) {
+    const LcoreCounters& lcore = layout.lcores[i];
+    const std::uint64_t rx = lcore.get(Counter::kRxPackets);
+    const std::uint64_t cycles = read_counter(lcore.processing_cycles);
+    processing_cycles += cycles;
+    processed += rx;
+    append(out, "%s{\"lcore\":%u,\"rx_packets\":%" PRIu64 ",\"forwarded\":%" PRIu64 ",\"loops\":%" PRIu64
+                ",\"bursts\":%" PRIu64 ",\"processing_cycles\":%" PRIu64 "}",
+           i == 0 ? "" : ",", lcore.lcore_id, rx, lcore.get(Counter::kForwarded), read_counter(lcore.loops),
+           read_counter(lcore.bursts), cycles);
+  }
+  out += "],\"ports\":[";
+  for (std::uint32_t p = 0; p < layout.header.port_count && p < kMaxStatsPorts; ++p) {
+    const PortCounters& port = layout.ports[p];
+    append(out, "%s{\"name\":\"%s\",\"port_id\":%u,\"link_up\":%u,", p == 0 ? "" : ",", port.name, port.port_id,
+           port.link_up);
+    append(out, "\"rx_packets\":%" PRIu64 ",\"tx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64 ",\"tx_bytes\":%" PRIu64 ",",
+           read_counter(port.rx_packets), read_counter(port.tx_packets), read_counter(port.rx_bytes),
+           read_counter(port.tx_bytes));
+    append(out, "\"rx_missed\":%" PRIu64 ",\"rx_errors\":%" PRIu64 ",\"tx_errors\":%" PRIu64 ",\"rx_no_mbuf\":%" PRIu64 "}",
+           read_counter(port.rx_missed), read_counter(port.rx_errors), read_counter(port.tx_errors),
+           read_counter(port.rx_no_mbuf));
+  }
+  append(out, "],\"fib\":{\"prefixes\":%" PRIu64 ",\"next_hop_groups\":%" PRIu64 ",\"memory_bytes\":%" PRIu64
+              ",\"capacity\":%" PRIu64 "},",
+         read_counter(layout.header.fib_prefixes), read_counter(layout.header.fib_next_hop_groups),
+         read_counter(layout.header.fib_memory_bytes), layout.header.fib_capacity);
+  append(out, "\"cycles_per_packet\":%.1f,\"tsc_hz\":%" PRIu64 ",\"pid\":%" PRIu64 "}",
+         processed ? static_cast<double>(processing_cycles) / static_cast<double>(processed) : 0.0,
+         layout.header.tsc_hz, layout.header.pid);
+  return out;
+}
+
+}  // namespace dmsc::dataplane

@@ -1,0 +1,109 @@
+#include "dataplane/stats_segment.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace dmsc::dataplane {
+namespace {
+
+std::string shm_path(const std::string& name) { return name.empty() || name[0] != '/' ? "/" + name : name; }
+
+Error system_error(const std::string& name, const char* call) {
+  return Error{"stats segment /dev/shm" + shm_path(name) + ": " + call + ": " + std::strerror(errno)};
+}
+
+}  // namespace
+
+#define DMSC_COUNTER_INFO(enumerator, name, is_drop, description) {Counter::enumerator, name, description, is_drop},
+std::span<const CounterInfo> counter_table() {
+  static const CounterInfo table[] = {DMSC_FORWARD_COUNTERS(DMSC_COUNTER_INFO)};
+  static_assert(std::size(table) == kCounterCount);
+  return table;
+}
+#undef DMSC_COUNTER_INFO
+
+Expected<StatsSegment> StatsSegment::create(const std::string& name) {
+  const std::string path = shm_path(name);
+  const int fd = shm_open(path.c_str(), O_RDWR | O_CREAT, 0644);
+  if (fd < 0) return system_error(name, "shm_open");
+  if (ftruncate(fd, 0) != 0 || ftruncate(fd, sizeof(StatsLayout)) != 0) {
+    const Error error = system_error(name, "ftruncate");
+    close(fd);
+    return error;
+  }
+  void* base = mmap(nullptr, sizeof(StatsLayout), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+  close(fd);
+  if (base == MAP_FAILED) return system_error(name, "mmap");
+  auto* layout = new (base) StatsLayout{};
+  layout->header.magic = kStatsMagic;
+  layout->header.version = kStatsVersion;
+  layout->header.counter_count = kCounterCount;
+  layout->header.pid = static_cast<std::uint64_t>(getpid());
+  return StatsSegment(path, layout, true);
+}
+
+Expected<StatsSegment> StatsSegment::open(const std::string& name) {
+  const std::string path = shm_path(name);
+  const int fd = shm_open(path.c_str(), O_RDONLY, 0);
+  if (fd < 0) return system_error(name, "shm_open (is the forwarder running?)");
+  struct stat status {};
+  if (fstat(fd, &status) != 0 || static_cast<std::size_t>(status.st_size) < sizeof(StatsLayout)) {
+    close(fd);
+    return Error{"stats segment /dev/shm" + path + ": smaller than this version's layout (a different dmsc version?)"};
+  }
+  void* base = mmap(nullptr, sizeof(StatsLayout), PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (base == MAP_FAILED) return system_error(name, "mmap");
+  auto* layout = static_cast<StatsLayout*>(base);
+  if (layout->header.magic != kStatsMagic || layout->header.version != kStatsVersion) {
+    munmap(base, sizeof(StatsLayout));
+    return Error{"stats segment /dev/shm" + path + ": not a version " + std::to_string(kStatsVersion) + " dmsc stats segment"};
+  }
+  return StatsSegment(path, layout, false);
+}
+
+StatsSegment::StatsSegment(StatsSegment&& other) noexcept
+    : name_(std::move(other.name_)), layout_(other.layout_), writer_(other.writer_) {
+  other.layout_ = nullptr;
+}
+
+StatsSegment& StatsSegment::operator=(StatsSegment&& other) noexcept {
+  if (this != &other) {
+    if (layout_) munmap(layout_, sizeof(StatsLayout));
+    name_ = std::move(other.name_);
+    layout_ = other.layout_;
+    writer_ = other.writer_;
+    other.layout_ = nullptr;
+  }
+  return *this;
+}
+
+StatsSegment::~StatsSegment() {
+  if (layout_) munmap(layout_, sizeof(StatsLayout));
+}
+
+void StatsSegment::unlink() {
+  if (writer_) shm_unlink(name_.c_str());
+}
+
+std::uint64_t StatsSegment::total(Counter counter) const {
+  std::uint64_t sum = 0;
+  for (const LcoreCounters& lcore : layout_->lcores)
+    if (lcore.in_use) sum += lcore.get(counter);
+  return sum;
+}
+
+std::uint64_t StatsSegment::total_parse_drops(std::size_t reason) const {
+  std::uint64_t sum = 0;
+  if (reason >= kParseDropSlots) return 0;
+  for (const LcoreCounters& lcore : layout_->lcores)
+    if (lcore.in_use) sum += read_counter(lcore.parse_drops[reason]);
+  return sum;
+}
+
+}  // namespace dmsc::dataplane

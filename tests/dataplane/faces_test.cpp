@@ -1,0 +1,77 @@
+// encapsulate() against the wire builders (an independent implementation of §6).
+#include <gtest/gtest.h>
+
+#include "dataplane/faces.hpp"
+#include "dataplane/wire.hpp"
+
+namespace dmsc::dataplane {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+Bytes sample_packet(std::size_t payload_length) {
+  wire::PacketFields fields;
+  fields.destination = *fib::Name::parse("/svc/payments");
+  fields.source = *fib::Name::parse("/sg/a");
+  fields.flow_key = 0x12345678;
+  Bytes payload(payload_length);
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::uint8_t>(i * 7);
+  fields.payload = payload;
+  return *wire::encode_packet(fields);
+}
+
+Bytes encapsulated(const Face& face, const Bytes& packet) {
+  Bytes frame(face.header_length + packet.size());
+  std::copy(packet.begin(), packet.end(), frame.begin() + face.header_length);
+  encapsulate(face, frame.data(), packet.size(), 0x12345678);
+  return frame;
+}
+
+TEST(Faces, EncapsulationsEqualTheWireBuilders) {
+  auto config = parse_forwarder_config(
+      "port p0 net_null0 ipv4 10.0.0.1 ipv6 fd00::1\n"
+      "face 1 ethernet p0 02:00:00:00:00:02\n"
+      "face 2 ethernet p0 02:00:00:00:00:02 vlan 300\n"
+      "face 3 udp4 p0 02:00:00:00:00:03 10.0.0.2 port 9000\n"
+      "face 4 udp4 p0 02:00:00:00:00:03 10.0.0.2 checksum off vlan 9\n"
+      "face 5 udp6 p0 02:00:00:00:00:04 fd00::2\n",
+      "t", "");
+  ASSERT_TRUE(config.ok()) << config.error();
+  const wire::MacAddress mac = {0x02, 0, 0, 0, 0, 0x01};
+  const FaceTable faces = FaceTable::build(*config, {PortAddresses{mac, 1500}});
+  EXPECT_EQ(faces.size(), 5u);
+  EXPECT_EQ(faces.find(6), nullptr);
+  EXPECT_EQ(faces.find(0), nullptr);
+  for (const std::size_t payload : {0, 1, 2, 3, 100, 1001}) {
+    const Bytes packet = sample_packet(payload);
+    const wire::MacAddress neighbour2 = {0x02, 0, 0, 0, 0, 0x02};
+    EXPECT_EQ(encapsulated(*faces.find(1), packet), wire::build_ethernet_frame(neighbour2, mac, wire::kDefaultEthertype, packet));
+    EXPECT_EQ(encapsulated(*faces.find(2), packet), wire::build_ethernet_frame(neighbour2, mac, wire::kDefaultEthertype, packet, 300));
+    wire::Udp4Endpoints udp4;
+    udp4.destination_mac = {0x02, 0, 0, 0, 0, 0x03};
+    udp4.source_mac = mac;
+    udp4.source = {10, 0, 0, 1};
+    udp4.destination = {10, 0, 0, 2};
+    udp4.source_port = 0xc000 | (0x12345678 & 0x3fff);
+    udp4.destination_port = 9000;
+    EXPECT_EQ(encapsulated(*faces.find(3), packet), *wire::build_udp4_frame(udp4, packet));
+    udp4.destination_port = wire::kDefaultUdpPort;
+    udp4.zero_udp_checksum = true;
+    udp4.vlan_tci = 9;
+    EXPECT_EQ(encapsulated(*faces.find(4), packet), *wire::build_udp4_frame(udp4, packet));
+    wire::Udp6Endpoints udp6;
+    udp6.destination_mac = {0x02, 0, 0, 0, 0, 0x04};
+    udp6.source_mac = mac;
+    udp6.source = *parse_ipv6("fd00::1");
+    udp6.destination = *parse_ipv6("fd00::2");
+    udp6.source_port = 0xc000 | (0x12345678 & 0x3fff);
+    EXPECT_EQ(encapsulated(*faces.find(5), packet), *wire::build_udp6_frame(udp6, packet));
+  }
+  // The MTU bounds the DMSC packet after the face's IP and UDP headers.
+  EXPECT_EQ(faces.find(1)->max_packet_length, 1500);
+  EXPECT_EQ(faces.find(3)->max_packet_length, 1500 - 28);
+  EXPECT_EQ(faces.find(5)->max_packet_length, 1500 - 48);
+}
+
+}  // namespace
+}  // namespace dmsc::dataplane
