@@ -65,7 +65,7 @@ Status Forwarder::start() {
   // Enough mbufs for every rx and tx ring, the punt rings and a burst in flight per lcore.
   std::size_t rx_queues = 0;
   for (const PortConfig& port : config_.ports) rx_queues += port.rx_queues;
-  const std::size_t mbufs = std::max<std::size_t>(16383, (rx_queues + config_.ports.size() * workers) * 1024 * 2 +
+  const std::size_t mbufs = config_.mbufs ? config_.mbufs : std::max<std::size_t>(16383, (rx_queues + config_.ports.size() * workers) * 1024 * 2 +
                                                               config_.ports.size() * kPuntRingSize * 2 + workers * 512);
   pool_.reset(rte_pktmbuf_pool_create("dmsc_mbufs", static_cast<unsigned>(mbufs), 256, 0,
                                       RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id())));

@@ -104,6 +104,7 @@ class ConfigParser {
     if (keyword == "udp-port") return udp_port(words);
     if (keyword == "verify-udp-checksum") return verify_udp_checksum(words);
     if (keyword == "fib-capacity") return fib_capacity(words);
+    if (keyword == "mbufs") return mbufs(words);
     if (keyword == "channel") return single_word(words, config_.channel);
     if (keyword == "stats") return single_word(words, config_.stats);
     if (keyword == "port") return port(words);
@@ -114,8 +115,8 @@ class ConfigParser {
     }
     if (keyword == "routes") return routes_file(words);
     return Error{"unknown statement '" + std::string(keyword) +
-                 "' (expected ethertype, udp-port, verify-udp-checksum, fib-capacity, channel, "
-                 "stats, port, face, route or routes)"};
+                 "' (expected ethertype, udp-port, verify-udp-checksum, fib-capacity, mbufs, "
+                 "channel, stats, port, face, route or routes)"};
   }
 
   Expected<ForwarderConfig> finish() {
@@ -158,6 +159,13 @@ class ConfigParser {
     const auto value = words.size() == 2 ? parse_integer<std::size_t>(words[1], 1, std::size_t{1} << 26) : std::nullopt;
     if (!value) return Error{"usage: fib-capacity <1-67108864>"};
     config_.fib_capacity = *value;
+    return ok_status();
+  }
+
+  Status mbufs(const std::vector<std::string_view>& words) {
+    const auto value = words.size() == 2 ? parse_integer<std::size_t>(words[1], 1024, std::size_t{1} << 24) : std::nullopt;
+    if (!value) return Error{"usage: mbufs <1024-16777216>"};
+    config_.mbufs = *value;
     return ok_status();
   }
 

@@ -53,6 +53,9 @@ struct StaticRoute {
 struct ForwarderConfig {
   wire::EncapConfig encap;
   std::size_t fib_capacity = 1 << 20;
+  // mbufs in the pool; 0: enough for every ring. A pcap replayed with infinite_rx=1 keeps all
+  // its packets in the pool too: add them.
+  std::size_t mbufs = 0;
   std::vector<PortConfig> ports;
   std::vector<FaceConfig> faces;
   std::vector<StaticRoute> routes;  // `route` lines and the routes files, in order

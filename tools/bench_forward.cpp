@@ -1,0 +1,299 @@
+// tools/bench forward: the forwarder's packet rate on one forwarding lcore, against
+// dpdk-testpmd --forward-mode=io on the same virtual devices and the same pcap, in the same run.
+//
+// Both read a pcap replayed forever by net_pcap (infinite_rx=1) and send to net_null (no-rx=1).
+// The forwarder's rate is read from its stats segment over a window after warm-up, as the CLI
+// would; testpmd's from its per-second throughput lines. testpmd rxonly on the same source shows
+// what the source itself costs (it copies every packet), which both runs pay.
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dataplane/counters.hpp"
+#include "dataplane/stats_segment.hpp"
+#include "dataplane/wire_reasons.hpp"
+#include "tools/bench_common.hpp"
+#include "tools/traffic.hpp"
+
+using namespace dmsc;
+
+namespace {
+
+const char* kUsage =
+    "usage: tools/bench forward [--prefixes N] [--packets P] [--seconds S] [--warmup W] [--payload B]\n"
+    "                           [--udp 0|1] [--miss-percent M] [--baseline 0|1] [--seed S]\n"
+    "  --packets: distinct packets in the replayed pcap (names drawn from the N prefixes)\n";
+
+struct Child {
+  pid_t pid = -1;
+  std::string log;
+};
+
+Child spawn(std::vector<std::string> arguments, const std::string& log_path) {
+  Child child;
+  child.log = log_path;
+  child.pid = fork();
+  if (child.pid == 0) {
+    FILE* out = std::freopen(log_path.c_str(), "w", stdout);
+    FILE* err = std::freopen(log_path.c_str(), "a", stderr);
+    (void)out, (void)err;
+    std::vector<char*> argv;
+    for (std::string& argument : arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  return child;
+}
+
+int stop_and_wait(const Child& child) {
+  kill(child.pid, SIGINT);
+  int status = 0;
+  for (int i = 0; i < 300; ++i) {  // 30 s, then kill
+    if (waitpid(child.pid, &status, WNOHANG) == child.pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  kill(child.pid, SIGKILL);
+  waitpid(child.pid, &status, 0);
+  return -1;
+}
+
+bool running(const Child& child) {
+  int status = 0;
+  return waitpid(child.pid, &status, WNOHANG) == 0;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> eal_arguments(const std::string& binary, const std::string& prefix, const std::string& pcap) {
+  return {binary, "-l", "0,1", "--no-huge", "-m", "1024", "--no-pci", "--file-prefix", prefix,
+          "--vdev=net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1", "--vdev=net_null0,no-rx=1"};
+}
+
+// A DPDK telemetry client (the v2 socket, SOCK_SEQPACKET, one JSON reply per command).
+class Telemetry {
+ public:
+  explicit Telemetry(const std::string& file_prefix) : path_("/var/run/dpdk/" + file_prefix + "/dpdk_telemetry.v2") {}
+  ~Telemetry() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool connect_socket() {
+    if (fd_ >= 0) return true;
+    const int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path_.c_str());
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      close(fd);
+      return false;
+    }
+    char greeting[4096];
+    if (recv(fd, greeting, sizeof greeting, 0) <= 0) {
+      close(fd);
+      return false;
+    }
+    fd_ = fd;
+    return true;
+  }
+  std::string query(const std::string& command) {
+    if (!connect_socket() || send(fd_, command.data(), command.size(), 0) < 0) return {};
+    char reply[16384];
+    const ssize_t length = recv(fd_, reply, sizeof reply - 1, 0);
+    return length > 0 ? std::string(reply, static_cast<std::size_t>(length)) : std::string{};
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+std::uint64_t json_u64(const std::string& json, const std::string& key) {
+  const std::size_t at = json.find("\"" + key + "\":");
+  return at == std::string::npos ? 0 : std::strtoull(json.c_str() + at + key.size() + 3, nullptr, 10);
+}
+
+// Runs testpmd in `mode` and measures `key` ("opackets" of port 1, "ipackets" of port 0) over
+// `seconds` after `warmup`, through testpmd's telemetry socket.
+double run_testpmd(const std::string& mode, int port, const char* key, const std::string& work, const std::string& pcap,
+                   std::size_t mbufs, double warmup, double seconds) {
+  const std::string prefix = "dmsc-bench-testpmd-" + std::to_string(getpid());
+  auto arguments = eal_arguments("dpdk-testpmd", prefix, pcap);
+  // --stats-period keeps testpmd forwarding until signalled (without it, it exits at EOF on stdin).
+  for (const char* argument : {"--", "--auto-start", "--stats-period", "60", "--nb-cores", "1"}) arguments.push_back(argument);
+  arguments.push_back("--forward-mode=" + mode);
+  arguments.push_back("--total-num-mbufs=" + std::to_string(mbufs));
+  const Child child = spawn(arguments, work + "/testpmd-" + mode + ".log");
+  Telemetry telemetry(prefix);
+  const std::string command = "/ethdev/stats," + std::to_string(port);
+  const double deadline = tools::now_seconds() + 60;
+  while (tools::now_seconds() < deadline && running(child) && json_u64(telemetry.query(command), key) == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
+  const double begin_time = tools::now_seconds();
+  const std::uint64_t begin = json_u64(telemetry.query(command), key);
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const std::uint64_t end = json_u64(telemetry.query(command), key);
+  const double elapsed = tools::now_seconds() - begin_time;
+  stop_and_wait(child);
+  if (end <= begin) {
+    std::fprintf(stderr, "warning: testpmd %s forwarded nothing measurable; see %s\n", mode.c_str(), child.log.c_str());
+    return 0;
+  }
+  return static_cast<double>(end - begin) / elapsed;
+}
+
+struct Sample {
+  double time = 0;
+  std::uint64_t rx = 0, forwarded = 0, cycles = 0;
+};
+
+Sample sample(const dataplane::StatsSegment& stats) {
+  Sample s;
+  s.time = tools::now_seconds();
+  s.rx = stats.total(dataplane::Counter::kRxPackets);
+  s.forwarded = stats.total(dataplane::Counter::kForwarded);
+  for (const auto& lcore : stats.layout().lcores)
+    if (lcore.in_use) s.cycles += dataplane::read_counter(lcore.processing_cycles);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tools::Options options(argc, argv, kUsage);
+  const auto prefix_count = static_cast<std::size_t>(options.number("--prefixes", 1000000));
+  const auto packet_count = static_cast<std::size_t>(options.number("--packets", 4096));
+  const double seconds = options.number("--seconds", 5);
+  const double warmup = options.number("--warmup", 2);
+  const auto payload = static_cast<std::size_t>(options.number("--payload", 16));
+  const bool udp = options.number("--udp", 0) != 0;
+  const double miss_percent = options.number("--miss-percent", 0);
+  const bool with_baseline = options.number("--baseline", 1) != 0;
+  const auto seed = static_cast<std::uint64_t>(options.number("--seed", 1));
+  options.check_all_used();
+  if (prefix_count == 0 || packet_count == 0 || seconds <= 0) {
+    std::fprintf(stderr, "error: --prefixes, --packets and --seconds must be positive\n%s", kUsage);
+    return 2;
+  }
+
+  std::string work_pattern = "/tmp/dmsc-bench-forward-XXXXXX";
+  const std::string work = mkdtemp(work_pattern.data());
+  const std::string routes = work + "/routes.txt", pcap = work + "/traffic.pcap", config = work + "/sr.conf";
+
+  const auto prefixes = tools::generate_prefixes(prefix_count, seed);
+  if (auto written = tools::write_routes_file(routes, prefixes, {1, 2, 3, 4}); !written) {
+    std::fprintf(stderr, "error: %s\n", written.error().c_str());
+    return 1;
+  }
+  tools::TrafficSpec spec;
+  spec.packets = packet_count;
+  spec.seed = seed + 1;
+  spec.payload_bytes = payload;
+  spec.miss_percent = miss_percent;
+  spec.destination_mac = {0x02, 0, 0, 0, 0, 0x10};
+  spec.encap = udp ? tools::TrafficEncap::kUdp4 : tools::TrafficEncap::kEthernet;
+  auto traffic = tools::write_traffic_pcap(pcap, prefixes, spec);
+  if (!traffic) {
+    std::fprintf(stderr, "error: %s\n", traffic.error().c_str());
+    return 1;
+  }
+  const std::size_t mbufs = packet_count + 32768;
+  const std::string stats_name = "dmsc-bench-forward-" + std::to_string(getpid());
+  {
+    std::ofstream out(config);
+    out << "stats " << stats_name << "\nfib-capacity " << prefix_count << "\nmbufs " << mbufs << "\n"
+        << "port p0 net_pcap0 mac 02:00:00:00:00:10 ipv4 10.0.0.1\nport p1 net_null0 ipv4 10.0.1.1\n";
+    for (int face = 1; face <= 4; ++face) out << "face " << face << " ethernet p1 02:00:00:00:01:0" << face << "\n";
+    out << "routes " << routes << "\n";
+  }
+  std::fprintf(stderr, "workload: %zu prefixes, %zu distinct packets of %.1f octets (names %.1f octets), %s\n",
+               prefix_count, traffic->packets, traffic->mean_frame_bytes, traffic->mean_name_bytes,
+               udp ? "UDP/IPv4" : "Ethernet");
+
+  // The forwarder: wait for the FIB to load and packets to flow, warm up, then measure.
+  auto arguments = eal_arguments(DMSC_FORWARDER_BINARY, "dmsc-bench-fwd-" + std::to_string(getpid()), pcap);
+  for (const std::string& argument : {std::string("--"), std::string("--config"), config, std::string("--report"), work + "/report.json"})
+    arguments.push_back(argument);
+  const Child forwarder = spawn(arguments, work + "/forwarder.log");
+  std::optional<dataplane::StatsSegment> stats;
+  const double deadline = tools::now_seconds() + 600;
+  while (tools::now_seconds() < deadline && running(forwarder)) {
+    if (!stats) {
+      auto opened = dataplane::StatsSegment::open(stats_name);
+      if (opened && dataplane::read_counter(opened->layout().header.pid) == static_cast<std::uint64_t>(forwarder.pid)) stats.emplace(std::move(*opened));
+    }
+    if (stats && stats->total(dataplane::Counter::kRxPackets) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!stats || !running(forwarder)) {
+    std::fprintf(stderr, "error: the forwarder did not start forwarding; its log:\n%s\n", read_text(forwarder.log).c_str());
+    return 1;
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
+  const Sample begin = sample(*stats);
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const Sample end = sample(*stats);
+  const std::uint64_t tsc_hz = stats->layout().header.tsc_hz;
+  if (stop_and_wait(forwarder) != 0) {
+    std::fprintf(stderr, "error: the forwarder failed; its log:\n%s\n", read_text(forwarder.log).c_str());
+    return 1;
+  }
+  const double mpps = static_cast<double>(end.forwarded - begin.forwarded) / (end.time - begin.time) / 1e6;
+  const double cycles_per_packet = static_cast<double>(end.cycles - begin.cycles) / static_cast<double>(std::max<std::uint64_t>(1, end.rx - begin.rx));
+
+  // Drops by reason over the whole run, from the final counters.
+  std::string drops = "{";
+  std::uint64_t unexpected = 0;
+  for (const auto& info : dataplane::counter_table()) {
+    if (!info.is_drop) continue;
+    const std::uint64_t count = stats->total(info.counter);
+    if (count == 0) continue;
+    if (!(info.counter == dataplane::Counter::kNoRoute && miss_percent > 0)) unexpected += count;
+    drops += std::string(drops.size() > 1 ? "," : "") + "\"" + info.name + "\":" + std::to_string(count);
+  }
+  drops += "}";
+  std::fprintf(stderr, "dmsc-forwarder: %.2f Mpps, %.1f cycles/packet in our code (TSC %.2f GHz), drops %s\n", mpps,
+               cycles_per_packet, static_cast<double>(tsc_hz) / 1e9, drops.c_str());
+
+  double testpmd_mpps = 0, source_mpps = 0;
+  if (with_baseline) {
+    testpmd_mpps = run_testpmd("io", 1, "opackets", work, pcap, mbufs, warmup, seconds) / 1e6;
+    source_mpps = run_testpmd("rxonly", 0, "ipackets", work, pcap, mbufs, warmup, seconds) / 1e6;
+    std::fprintf(stderr, "testpmd io: %.2f Mpps; testpmd rxonly (the source alone): %.2f Mpps\n", testpmd_mpps, source_mpps);
+  }
+  const double ratio = testpmd_mpps > 0 ? mpps / testpmd_mpps : 0;
+  const double source_cycles = source_mpps > 0 ? static_cast<double>(tsc_hz) / (source_mpps * 1e6) : 0;
+  if (!std::getenv("DMSC_KEEP_BENCH_FILES")) std::filesystem::remove_all(work);
+
+  std::printf(
+      "{\"bench\":\"forward\",\"prefixes\":%zu,\"mpps\":%.3f,\"testpmd_io_mpps\":%.3f,\"ratio\":%.3f,"
+      "\"packet_bytes\":%.1f,\"drops\":%s,\"unexpected_drops\":%" PRIu64 ",\"cycles_per_packet\":%.1f,"
+      "\"source_rxonly_mpps\":%.3f,\"source_cycles_per_packet\":%.1f,"
+      "\"conditions\":{\"forwarding_lcores\":1,\"distinct_packets\":%zu,\"name_octets\":%.1f,\"encapsulation\":\"%s\","
+      "\"miss_percent\":%.1f,\"source\":\"net_pcap infinite_rx\",\"sink\":\"net_null\",\"seconds\":%.1f,\"warmup\":%.1f,"
+      "\"tsc_hz\":%" PRIu64 ",\"eal\":\"--no-huge -m 1024 --no-pci\"},\"cpu\":\"%s\"}\n",
+      prefix_count, mpps, testpmd_mpps, ratio, traffic->mean_frame_bytes, drops.c_str(), unexpected, cycles_per_packet,
+      source_mpps, source_cycles, traffic->packets, traffic->mean_name_bytes, udp ? "udp4" : "ethernet", miss_percent,
+      seconds, warmup, tsc_hz, tools::json_escape(tools::cpu_model()).c_str());
+  return 0;
+}
