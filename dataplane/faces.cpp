@@ -11,9 +11,10 @@ namespace {
 using wire::store16;
 
 // Writes Ethernet (and the tag) into the template; returns where the EtherType's payload starts.
-std::size_t write_ethernet(Face& face, const FaceConfig& config, const wire::MacAddress& source,
+// The builders below write the encapsulation left-aligned into `scratch`; build() then moves it
+// to the end of Face::header.
+std::size_t write_ethernet(std::uint8_t* p, const FaceConfig& config, const wire::MacAddress& source,
                            std::uint16_t ethertype) {
-  std::uint8_t* p = face.header.data();
   std::memcpy(p, config.neighbour.data(), 6);
   std::memcpy(p + 6, source.data(), 6);
   std::size_t offset = 12;
@@ -26,8 +27,8 @@ std::size_t write_ethernet(Face& face, const FaceConfig& config, const wire::Mac
   return offset + 2;
 }
 
-void build_udp4(Face& face, const FaceConfig& config, const PortConfig& port) {
-  std::uint8_t* ip = face.header.data() + face.l3_offset;
+void build_udp4(Face& face, std::uint8_t* scratch, const FaceConfig& config, const PortConfig& port) {
+  std::uint8_t* ip = scratch + face.l3_offset;
   ip[0] = 0x45;
   ip[1] = 0;
   store16(ip + 6, 0x4000);  // DF: DMSC packets are never fragmented (§6.2)
@@ -42,8 +43,8 @@ void build_udp4(Face& face, const FaceConfig& config, const PortConfig& port) {
   face.udp_checksum = config.udp4_checksum;
 }
 
-void build_udp6(Face& face, const FaceConfig& config, const PortConfig& port) {
-  std::uint8_t* ip = face.header.data() + face.l3_offset;
+void build_udp6(Face& face, std::uint8_t* scratch, const FaceConfig& config, const PortConfig& port) {
+  std::uint8_t* ip = scratch + face.l3_offset;
   ip[0] = 0x60;
   ip[6] = wire::kIpProtocolUdp;
   ip[7] = 64;
@@ -71,22 +72,25 @@ FaceTable FaceTable::build(const ForwarderConfig& config, const std::vector<Port
     face.kind = face_config.kind;
     face.port_index = static_cast<std::uint16_t>(port_index);
     std::size_t ip_and_udp = 0;
+    std::uint8_t scratch[kMaxEncapsulationLength] = {};
+    const wire::MacAddress& source = ports[port_index].mac;
     switch (face.kind) {
       case FaceKind::kEthernet:
-        face.header_length = static_cast<std::uint8_t>(write_ethernet(face, face_config, ports[port_index].mac, config.encap.ethertype));
+        face.header_length = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, config.encap.ethertype));
         break;
       case FaceKind::kUdp4:
-        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(face, face_config, ports[port_index].mac, wire::kEthertypeIpv4));
+        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, wire::kEthertypeIpv4));
         ip_and_udp = wire::kIpv4HeaderLength + wire::kUdpHeaderLength;
-        build_udp4(face, face_config, port);
+        build_udp4(face, scratch, face_config, port);
         break;
       case FaceKind::kUdp6:
-        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(face, face_config, ports[port_index].mac, wire::kEthertypeIpv6));
+        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, wire::kEthertypeIpv6));
         ip_and_udp = wire::kIpv6HeaderLength + wire::kUdpHeaderLength;
-        build_udp6(face, face_config, port);
+        build_udp6(face, scratch, face_config, port);
         break;
     }
     if (face.kind != FaceKind::kEthernet) face.header_length = static_cast<std::uint8_t>(face.l3_offset + ip_and_udp);
+    std::memcpy(face.header.data() + kEncapsulationWriteLength - face.header_length, scratch, face.header_length);
     const std::size_t mtu = ports[port_index].mtu;
     face.max_packet_length = static_cast<std::uint16_t>(mtu > ip_and_udp ? mtu - ip_and_udp : 0);
     face.usable = 1;
@@ -95,10 +99,9 @@ FaceTable FaceTable::build(const ForwarderConfig& config, const std::vector<Port
   return table;
 }
 
-void encapsulate(const Face& face, std::uint8_t* out, std::size_t packet_length, std::uint32_t flow_key) {
-  std::memcpy(out, face.header.data(), face.header_length);
-  if (face.kind == FaceKind::kEthernet) return;
-  std::uint8_t* ip = out + face.l3_offset;
+void encapsulate_ip(const Face& face, std::uint8_t* packet, std::size_t packet_length, std::uint32_t flow_key) {
+  std::memcpy(packet - kEncapsulationWriteLength, face.header.data(), kEncapsulationWriteLength);
+  std::uint8_t* ip = packet - face.header_length + face.l3_offset;
   const bool ipv4 = face.kind == FaceKind::kUdp4;
   std::uint8_t* udp = ip + (ipv4 ? wire::kIpv4HeaderLength : wire::kIpv6HeaderLength);
   const auto udp_length = static_cast<std::uint16_t>(wire::kUdpHeaderLength + packet_length);

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <thread>
 
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -80,6 +82,8 @@ Status Forwarder::start() {
     PortRuntime runtime;
     runtime.port_id = port->port_id;
     runtime.mac = port->addresses.mac;
+    std::memcpy(&runtime.mac_head, runtime.mac.data(), 4);
+    std::memcpy(&runtime.mac_tail, runtime.mac.data() + 4, 2);
     if (port_config.ipv4) runtime.has_ipv4 = true, runtime.ipv4 = *port_config.ipv4;
     if (port_config.ipv6) runtime.has_ipv6 = true, runtime.ipv6 = *port_config.ipv6;
     if (!port_config.tap.empty()) {
@@ -134,6 +138,7 @@ Status Forwarder::start() {
     context->reader_id = index;
     context->faces = &faces_;
     context->encap = config_.encap;
+    context->ethertype_be = rte_cpu_to_be_16(config_.encap.ethertype);
     context->ports = port_runtime_.data();
     context->port_count = static_cast<std::uint16_t>(port_runtime_.size());
     context->tx_queue = static_cast<std::uint16_t>(index);

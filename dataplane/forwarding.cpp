@@ -12,7 +12,7 @@ namespace {
 
 // Every encapsulation fits in the headroom an rx mbuf starts with, after the received one is
 // stripped: prepending never fails.
-static_assert(RTE_PKTMBUF_HEADROOM >= kMaxEncapsulationLength);
+static_assert(RTE_PKTMBUF_HEADROOM >= kEncapsulationWriteLength);
 
 // Spreads flow keys over the 64 selection slots of a next-hop group: consecutive keys must not
 // land on consecutive slots, and one key always maps to one slot.
@@ -50,12 +50,28 @@ void publish(LcoreCounters& shared, const BurstTally& tally) {
     if (tally.counters[i] != 0) bump(shared.counters[i], tally.counters[i]);
 }
 
-// A DMSC packet on its way through the burst.
+// A DMSC packet on its way through the burst. The union keeps the header's member
+// initializers from zeroing 64 headers per burst: parse_header() writes what it reports.
 struct Lane {
+  Lane() {}
   rte_mbuf* mbuf;
   std::uint16_t dmsc_offset;
-  wire::PacketHeader header;
+  union {
+    wire::PacketHeader header;
+  };
 };
+
+// The common case without classify_frame(): untagged DMSC over Ethernet to this port's MAC.
+inline bool is_plain_dmsc_to_us(const std::uint8_t* frame, std::uint32_t length, const PortRuntime& port,
+                                std::uint16_t ethertype_be) {
+  std::uint32_t mac_head;
+  std::uint16_t mac_tail, ethertype;
+  std::memcpy(&mac_head, frame, 4);
+  std::memcpy(&mac_tail, frame + 4, 2);
+  std::memcpy(&ethertype, frame + 12, 2);
+  return length >= wire::kEthernetHeaderLength && mac_head == port.mac_head && mac_tail == port.mac_tail &&
+         ethertype == ethertype_be;
+}
 
 }  // namespace
 
@@ -87,18 +103,26 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
     const auto* frame = rte_pktmbuf_mtod(mbuf, const std::uint8_t*);
     Lane& lane = lanes[lane_count];
     wire::FrameInfo info;
-    const wire::FrameClass frame_class = wire::classify_frame(frame, mbuf->data_len, context.encap, info);
-    if (frame_class == wire::FrameClass::kDmsc) {
-      const Addressed addressed = check_addressed(in_port, frame, info);
-      if (unlikely(addressed != Addressed::kUs)) {
-        if (addressed == Addressed::kHostStack || is_multicast(frame)) {
-          punted[punt_count++] = mbuf;
-        } else {
-          tally.add(Counter::kNotForUs);
-          dropped[drop_count++] = mbuf;
+    wire::FrameClass frame_class = wire::FrameClass::kDmsc;
+    if (likely(is_plain_dmsc_to_us(frame, mbuf->data_len, in_port, context.ethertype_be))) {
+      info.dmsc_offset = wire::kEthernetHeaderLength;
+      info.dmsc_length = mbuf->data_len - wire::kEthernetHeaderLength;
+    } else {
+      frame_class = wire::classify_frame(frame, mbuf->data_len, context.encap, info);
+      if (frame_class == wire::FrameClass::kDmsc) {
+        const Addressed addressed = check_addressed(in_port, frame, info);
+        if (unlikely(addressed != Addressed::kUs)) {
+          if (addressed == Addressed::kHostStack || is_multicast(frame)) {
+            punted[punt_count++] = mbuf;
+          } else {
+            tally.add(Counter::kNotForUs);
+            dropped[drop_count++] = mbuf;
+          }
+          continue;
         }
-        continue;
       }
+    }
+    if (frame_class == wire::FrameClass::kDmsc) {
       const wire::ParseError error = wire::parse_header(frame + info.dmsc_offset, info.dmsc_length, lane.header);
       if (unlikely(error != wire::ParseError::kNone)) {
         tally.add(Counter::kMalformed);
@@ -158,7 +182,7 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
     mbuf->data_len = static_cast<std::uint16_t>(packet_length + face->header_length);
     mbuf->pkt_len = mbuf->data_len;
     mbuf->ol_flags = 0;
-    encapsulate(*face, dmsc - face->header_length, packet_length, lane.header.flow_key);
+    encapsulate(*face, dmsc, packet_length, lane.header.flow_key);
     out[face->port_index][out_count[face->port_index]++] = mbuf;
   }
   bump(shared.processing_cycles, rte_rdtsc() - start);

@@ -23,13 +23,17 @@
 
 namespace dmsc::dataplane {
 
-inline constexpr std::uint16_t kBurstSize = 32;
+// One rx burst is one FIB lookup burst: 64 amortizes the lookup pipeline's fill and drain.
+inline constexpr std::uint16_t kBurstSize = 64;
+static_assert(kBurstSize <= fib::kMaxLookupBurst);
 inline constexpr std::size_t kMaxRxQueuesPerLcore = 32;
 
 // What a forwarding lcore needs to know of a port.
 struct PortRuntime {
   std::uint16_t port_id = 0;
   wire::MacAddress mac{};
+  std::uint32_t mac_head = 0;  // mac[0..3] and mac[4..5] as loaded from a frame (fast path)
+  std::uint16_t mac_tail = 0;
   bool has_ipv4 = false, has_ipv6 = false;
   wire::Ipv4Address ipv4{};
   wire::Ipv6Address ipv6{};
@@ -48,6 +52,7 @@ struct alignas(64) ForwardingContext {
   std::uint32_t reader_id = 0;
   const FaceTable* faces = nullptr;
   wire::EncapConfig encap;
+  std::uint16_t ethertype_be = 0;  // encap.ethertype as it appears in a frame
   const PortRuntime* ports = nullptr;
   std::uint16_t port_count = 0;
   std::uint16_t tx_queue = 0;     // this lcore's tx queue, on every port

@@ -73,6 +73,39 @@ struct PacketHeader {
 
 namespace detail {
 
+// Both names in one walk (the source name starts where the destination ends): one loop exit
+// per packet for the branch predictor to miss instead of two, and one test per component.
+// Fills the destination's component ends and count. Returns false on any fault without saying
+// which; the caller then finds the exact reason with check_wire_name(), one name at a time.
+inline bool check_adjacent_names(const std::uint8_t* destination, std::size_t destination_length,
+                                 std::size_t source_length, PacketHeader& out) {
+  // Valid components are at least 2 octets, so 255 + 255 octets hold at most 255 of them (the
+  // mask bounds the index when empty components make more); the ends past the destination's
+  // are never read.
+  std::uint8_t ends[256];
+  const std::size_t total = destination_length + source_length;
+  std::size_t offset = 0, count = 0, destination_count = 0;
+  bool empty_component = false;
+  // No early exit: a fault is noted and judged after the loop, so the only branch is the
+  // loop's own. Reads stay below `total`; a component that runs past it ends the loop with
+  // offset > total.
+  while (offset < total) {
+    const std::size_t component_length = destination[offset];
+    empty_component |= component_length == 0;
+    offset += 1 + component_length;
+    ends[count++ & 255] = static_cast<std::uint8_t>(offset);
+    destination_count += offset <= destination_length;
+  }
+  // Each name keeps to its limits, and the destination ends on a component boundary.
+  if (empty_component | (offset != total) | (destination_count == 0) |
+      (destination_count > fib::kMaxNameComponents) | (count - destination_count > fib::kMaxNameComponents))
+    return false;
+  if (ends[destination_count - 1] != destination_length) return false;
+  std::memcpy(out.destination_component_ends, ends, fib::kMaxNameComponents);
+  out.destination_component_count = static_cast<std::uint8_t>(destination_count);
+  return true;
+}
+
 // Everything parse_header() checks except that the payload is present: an Error packet
 // carries the offending header without its payload.
 inline ParseError parse_header_only(const std::uint8_t* data, std::size_t length,
@@ -96,22 +129,26 @@ inline ParseError parse_header_only(const std::uint8_t* data, std::size_t length
     return ParseError::kBadHeaderLength;
   if (length < header_length) return ParseError::kTruncatedHeader;
   out.header_length_bytes = static_cast<std::uint16_t>(header_length);
-  const std::size_t names_end = kFixedHeaderLength + destination_length + source_length;
-  for (std::size_t i = names_end; i < header_length; ++i)
-    if (data[i] != 0) return ParseError::kBadPadding;
+  // The padding is the tail of the header's last 32-bit word: one masked load, no loop whose
+  // trip count the branch predictor would have to guess.
+  const std::size_t padding = header_length - (kFixedHeaderLength + destination_length + source_length);
+  if ((load32(data + header_length - 4) & ((std::uint32_t{1} << (8 * padding)) - 1)) != 0)
+    return ParseError::kBadPadding;
 
   const std::uint8_t* destination = data + kFixedHeaderLength;
+  const std::uint8_t* source = destination + destination_length;
+  out.destination = {destination, static_cast<std::uint8_t>(destination_length)};
+  out.source = {source, static_cast<std::uint8_t>(source_length)};
+  if (check_adjacent_names(destination, destination_length, source_length, out)) [[likely]]
+    return ParseError::kNone;
+  // Something is wrong with a name: the exact reason, one name at a time.
   std::size_t component_count = 0;
   out.name_error = fib::check_wire_name(destination, destination_length,
                                         out.destination_component_ends, &component_count);
   if (out.name_error != fib::NameError::kNone) return ParseError::kBadDestinationName;
-  out.destination = {destination, static_cast<std::uint8_t>(destination_length)};
   out.destination_component_count = static_cast<std::uint8_t>(component_count);
-
-  const std::uint8_t* source = destination + destination_length;
   out.name_error = fib::check_wire_name(source, source_length, nullptr, nullptr);
   if (out.name_error != fib::NameError::kNone) return ParseError::kBadSourceName;
-  out.source = {source, static_cast<std::uint8_t>(source_length)};
   return ParseError::kNone;
 }
 

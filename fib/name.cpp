@@ -13,24 +13,6 @@ const char* name_error_text(NameError error) {
   return "unknown name error";
 }
 
-NameError check_wire_name(const std::uint8_t* bytes, std::size_t length,
-                          std::uint8_t* component_ends, std::size_t* component_count) {
-  if (length > kMaxEncodedNameLength) return NameError::kTooLong;
-  std::size_t offset = 0;
-  std::size_t count = 0;
-  while (offset < length) {
-    const std::size_t component_length = bytes[offset];
-    if (component_length == 0) return NameError::kEmptyComponent;
-    if (component_length > length - offset - 1) return NameError::kComponentOverrun;
-    if (count == kMaxNameComponents) return NameError::kTooManyComponents;
-    offset += 1 + component_length;
-    if (component_ends != nullptr) component_ends[count] = static_cast<std::uint8_t>(offset);
-    ++count;
-  }
-  if (component_count != nullptr) *component_count = count;
-  return NameError::kNone;
-}
-
 namespace {
 
 bool is_unreserved(unsigned char c) {

@@ -34,8 +34,24 @@ const char* name_error_text(NameError error);
 
 // Checks a wire-form name in one bounded pass. When `component_ends` is not null it receives
 // the offset just past each component (kMaxNameComponents entries at most).
-NameError check_wire_name(const std::uint8_t* bytes, std::size_t length,
-                          std::uint8_t* component_ends, std::size_t* component_count);
+// Inline: the forwarder validates two names per packet with it.
+inline NameError check_wire_name(const std::uint8_t* bytes, std::size_t length,
+                                 std::uint8_t* component_ends, std::size_t* component_count) {
+  if (length > kMaxEncodedNameLength) return NameError::kTooLong;
+  std::size_t offset = 0;
+  std::size_t count = 0;
+  while (offset < length) {
+    const std::size_t component_length = bytes[offset];
+    if (component_length == 0) return NameError::kEmptyComponent;
+    if (component_length > length - offset - 1) return NameError::kComponentOverrun;
+    if (count == kMaxNameComponents) return NameError::kTooManyComponents;
+    offset += 1 + component_length;
+    if (component_ends != nullptr) component_ends[count] = static_cast<std::uint8_t>(offset);
+    ++count;
+  }
+  if (component_count != nullptr) *component_count = count;
+  return NameError::kNone;
+}
 
 // A borrowed, already validated wire-form name: what the forwarding path passes around.
 struct NameView {

@@ -20,11 +20,12 @@ Bytes sample_packet(std::size_t payload_length) {
   return *wire::encode_packet(fields);
 }
 
+// As the forwarder calls it: the packet behind room for kEncapsulationWriteLength octets.
 Bytes encapsulated(const Face& face, const Bytes& packet) {
-  Bytes frame(face.header_length + packet.size());
-  std::copy(packet.begin(), packet.end(), frame.begin() + face.header_length);
-  encapsulate(face, frame.data(), packet.size(), 0x12345678);
-  return frame;
+  Bytes buffer(kEncapsulationWriteLength + packet.size(), 0xee);
+  std::copy(packet.begin(), packet.end(), buffer.begin() + kEncapsulationWriteLength);
+  encapsulate(face, buffer.data() + kEncapsulationWriteLength, packet.size(), 0x12345678);
+  return Bytes(buffer.begin() + static_cast<std::ptrdiff_t>(kEncapsulationWriteLength - face.header_length), buffer.end());
 }
 
 TEST(Faces, EncapsulationsEqualTheWireBuilders) {
