@@ -2,6 +2,7 @@
 // Runs the real dmsc-forwarder binary on DPDK virtual devices for integration tests: a scratch
 // directory, the configuration file, the EAL arguments, the exit report.
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,9 +50,10 @@ struct ForwarderRun {
   std::string log;     // stderr
 };
 
-// Runs dmsc-forwarder with lcores 0,1, no hugepages and no PCI, and the given vdevs.
-inline ForwarderRun run_forwarder(const ScratchDirectory& scratch, const std::vector<std::string>& vdevs,
-                                  const std::string& config_path, const std::vector<std::string>& options) {
+// Starts dmsc-forwarder with lcores 0,1, no hugepages and no PCI, and the given vdevs; its
+// stderr goes to forwarder.log and its exit report to report.json in `scratch`.
+inline pid_t start_forwarder(const ScratchDirectory& scratch, const std::vector<std::string>& vdevs,
+                             const std::string& config_path, const std::vector<std::string>& options) {
   std::vector<std::string> arguments = {DMSC_FORWARDER_BINARY, "-l", "0,1", "--no-huge", "-m", "512", "--no-pci",
                                         "--file-prefix", "dmsc-test-" + std::to_string(getpid()), "--log-level", "*:warning"};
   for (const std::string& vdev : vdevs) arguments.push_back("--vdev=" + vdev);
@@ -62,7 +64,6 @@ inline ForwarderRun run_forwarder(const ScratchDirectory& scratch, const std::ve
   arguments.push_back(scratch.file("report.json"));
   arguments.insert(arguments.end(), options.begin(), options.end());
   const std::string log_path = scratch.file("forwarder.log");
-  ForwarderRun run;
   const pid_t child = fork();
   if (child == 0) {
     FILE* log = std::freopen(log_path.c_str(), "w", stderr);
@@ -73,12 +74,24 @@ inline ForwarderRun run_forwarder(const ScratchDirectory& scratch, const std::ve
     execv(argv[0], argv.data());
     _exit(127);
   }
+  return child;
+}
+
+// Waits for a forwarder started with start_forwarder() (after SIGINT when `stop`).
+inline ForwarderRun wait_forwarder(const ScratchDirectory& scratch, pid_t child, bool stop = false) {
+  if (stop) kill(child, SIGINT);
+  ForwarderRun run;
   int status = 0;
   waitpid(child, &status, 0);
   run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.report = read_text(scratch.file("report.json"));
-  run.log = read_text(log_path);
+  run.log = read_text(scratch.file("forwarder.log"));
   return run;
+}
+
+inline ForwarderRun run_forwarder(const ScratchDirectory& scratch, const std::vector<std::string>& vdevs,
+                                  const std::string& config_path, const std::vector<std::string>& options) {
+  return wait_forwarder(scratch, start_forwarder(scratch, vdevs, config_path, options));
 }
 
 // The number after "key": in a flat or nested JSON text (first occurrence).
