@@ -47,6 +47,42 @@ class PcapWriter {
   std::uint64_t count_ = 0;
 };
 
+// Reads a pcap file (or a FIFO, as it is written) one frame at a time.
+class PcapReader {
+ public:
+  static Expected<PcapReader> open(const std::string& path) {
+    FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) return Error{"cannot read " + path + ": " + std::strerror(errno)};
+    PcapReader reader(file);
+    std::uint32_t header[6];
+    if (std::fread(header, sizeof header, 1, file) != 1) return reader;  // empty: no frames
+    reader.swapped_ = header[0] == 0xd4c3b2a1 || header[0] == 0x4d3cb2a1;
+    if (!reader.swapped_ && header[0] != 0xa1b2c3d4 && header[0] != 0xa1b23c4d) return Error{path + ": not a pcap file"};
+    reader.valid_ = true;
+    return reader;
+  }
+  PcapReader(PcapReader&& other) noexcept : file_(other.file_), swapped_(other.swapped_), valid_(other.valid_) { other.file_ = nullptr; }
+  ~PcapReader() {
+    if (file_) std::fclose(file_);
+  }
+  // False at the end (or a truncated last record).
+  bool next(std::vector<std::uint8_t>& frame) {
+    if (!valid_) return false;
+    std::uint32_t record[4];
+    if (std::fread(record, sizeof record, 1, file_) != 1) return false;
+    const std::uint32_t length = swapped_ ? __builtin_bswap32(record[2]) : record[2];
+    if (length > (1u << 20)) return false;
+    frame.resize(length);
+    return std::fread(frame.data(), 1, length, file_) == length;
+  }
+
+ private:
+  explicit PcapReader(FILE* file) : file_(file) {}
+  FILE* file_ = nullptr;
+  bool swapped_ = false;
+  bool valid_ = false;
+};
+
 // Reads every frame of a pcap file (either byte order, micro- or nanosecond variant).
 inline Expected<std::vector<std::vector<std::uint8_t>>> read_pcap(const std::string& path) {
   FILE* file = std::fopen(path.c_str(), "rb");
