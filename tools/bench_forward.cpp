@@ -28,6 +28,7 @@
 #include "dataplane/stats_segment.hpp"
 #include "dataplane/wire_reasons.hpp"
 #include "tools/bench_common.hpp"
+#include "tools/telemetry_client.hpp"
 #include "tools/traffic.hpp"
 
 using namespace dmsc;
@@ -90,48 +91,6 @@ std::vector<std::string> eal_arguments(const std::string& binary, const std::str
           "--vdev=net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1", "--vdev=net_null0,no-rx=1"};
 }
 
-// A DPDK telemetry client (the v2 socket, SOCK_SEQPACKET, one JSON reply per command).
-class Telemetry {
- public:
-  explicit Telemetry(const std::string& file_prefix) : path_("/var/run/dpdk/" + file_prefix + "/dpdk_telemetry.v2") {}
-  ~Telemetry() {
-    if (fd_ >= 0) close(fd_);
-  }
-  bool connect_socket() {
-    if (fd_ >= 0) return true;
-    const int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path_.c_str());
-    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      close(fd);
-      return false;
-    }
-    char greeting[4096];
-    if (recv(fd, greeting, sizeof greeting, 0) <= 0) {
-      close(fd);
-      return false;
-    }
-    fd_ = fd;
-    return true;
-  }
-  std::string query(const std::string& command) {
-    if (!connect_socket() || send(fd_, command.data(), command.size(), 0) < 0) return {};
-    char reply[16384];
-    const ssize_t length = recv(fd_, reply, sizeof reply - 1, 0);
-    return length > 0 ? std::string(reply, static_cast<std::size_t>(length)) : std::string{};
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
-
-std::uint64_t json_u64(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\":");
-  return at == std::string::npos ? 0 : std::strtoull(json.c_str() + at + key.size() + 3, nullptr, 10);
-}
-
 // Runs testpmd in `mode` and measures `key` ("opackets" of port 1, "ipackets" of port 0) over
 // `seconds` after `warmup`, through testpmd's telemetry socket.
 double run_testpmd(const std::string& mode, int port, const char* key, const std::string& work, const std::string& pcap,
@@ -143,16 +102,16 @@ double run_testpmd(const std::string& mode, int port, const char* key, const std
   arguments.push_back("--forward-mode=" + mode);
   arguments.push_back("--total-num-mbufs=" + std::to_string(mbufs));
   const Child child = spawn(arguments, work + "/testpmd-" + mode + ".log");
-  Telemetry telemetry(prefix);
+  tools::TelemetryClient telemetry(prefix);
   const std::string command = "/ethdev/stats," + std::to_string(port);
   const double deadline = tools::now_seconds() + 60;
-  while (tools::now_seconds() < deadline && running(child) && json_u64(telemetry.query(command), key) == 0)
+  while (tools::now_seconds() < deadline && running(child) && tools::json_u64(telemetry.query(command), key) == 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
   const double begin_time = tools::now_seconds();
-  const std::uint64_t begin = json_u64(telemetry.query(command), key);
+  const std::uint64_t begin = tools::json_u64(telemetry.query(command), key);
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  const std::uint64_t end = json_u64(telemetry.query(command), key);
+  const std::uint64_t end = tools::json_u64(telemetry.query(command), key);
   const double elapsed = tools::now_seconds() - begin_time;
   stop_and_wait(child);
   if (end <= begin) {

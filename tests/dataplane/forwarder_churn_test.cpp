@@ -16,7 +16,9 @@
 #include "dataplane/wire.hpp"
 #include "fib/update_channel.hpp"
 #include "tests/dataplane/forwarder_harness.hpp"
+#include "dataplane/stats_segment.hpp"
 #include "tools/pcap_file.hpp"
+#include "tools/telemetry_client.hpp"
 
 namespace dmsc::dataplane::test {
 namespace {
@@ -28,7 +30,7 @@ fib::Name name(const std::string& text) { return *fib::Name::parse(text); }
 
 // Faces 11-14 are on p1, 21-24 on p2; face f's neighbour MAC ends in f.
 std::string config_text(const std::string& channel) {
-  std::string text = "channel " + channel + "\n";
+  std::string text = "stats " + file_prefix() + "\nchannel " + channel + "\n";
   text += "port p0 net_pcap0 mac 02:00:00:00:00:10\nport p1 net_pcap1 mac 02:00:00:00:00:11\nport p2 net_pcap2 mac 02:00:00:00:00:12\n";
   for (int port = 1; port <= 2; ++port)
     for (int face = port * 10 + 1; face <= port * 10 + 4; ++face)
@@ -135,6 +137,9 @@ TEST(ForwarderChurn, RoutesReplacedContinuouslyNeverSendAPacketByAWrongPort) {
   // Churn for a few seconds: replace next hops, add and delete deeper routes, all within the
   // prefix's own port.
   std::uint64_t changes = 0;
+  std::string telemetry_stats;
+  std::uint64_t segment_forwarded = 0;
+  const auto halfway = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   const auto churn_end = std::chrono::steady_clock::now() + std::chrono::seconds(4);
   while (std::chrono::steady_clock::now() < churn_end) {
     const int port = 1 + static_cast<int>(random() % 2);
@@ -146,6 +151,13 @@ TEST(ForwarderChurn, RoutesReplacedContinuouslyNeverSendAPacketByAWrongPort) {
     }
     ++changes;
     (*producer)->poll();
+    // Halfway through, read the counters as an operator would: DPDK telemetry and the stats
+    // segment, both while forwarding goes on.
+    if (telemetry_stats.empty() && std::chrono::steady_clock::now() > halfway) {
+      tools::TelemetryClient telemetry(file_prefix());
+      telemetry_stats = telemetry.query("/dmsc/stats");
+      if (auto segment = StatsSegment::open(file_prefix()); segment.ok()) segment_forwarded = segment->total(Counter::kForwarded);
+    }
   }
   while (!(*producer)->idle()) (*producer)->poll();
   const fib::ChannelCounters counters = (*producer)->counters();
@@ -156,6 +168,8 @@ TEST(ForwarderChurn, RoutesReplacedContinuouslyNeverSendAPacketByAWrongPort) {
   (void)fib::remove_channel(channel);
   ASSERT_EQ(run.exit_status, 0) << run.log;
 
+  EXPECT_GT(tools::json_u64(telemetry_stats, "forwarded"), 0u) << "telemetry /dmsc/stats: " << telemetry_stats;
+  EXPECT_GT(segment_forwarded, 0u) << "the stats segment showed nothing forwarded halfway";
   EXPECT_EQ(check1.wrong, 0u) << check1.first_error;
   EXPECT_EQ(check2.wrong, 0u) << check2.first_error;
   EXPECT_GT(check1.frames, 10000u);

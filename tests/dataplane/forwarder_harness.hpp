@@ -50,12 +50,16 @@ struct ForwarderRun {
   std::string log;     // stderr
 };
 
+// The EAL --file-prefix of the forwarders this test process starts (its telemetry socket is
+// /var/run/dpdk/<prefix>/dpdk_telemetry.v2).
+inline std::string file_prefix() { return "dmsc-test-" + std::to_string(getpid()); }
+
 // Starts dmsc-forwarder with lcores 0,1, no hugepages and no PCI, and the given vdevs; its
 // stderr goes to forwarder.log and its exit report to report.json in `scratch`.
 inline pid_t start_forwarder(const ScratchDirectory& scratch, const std::vector<std::string>& vdevs,
                              const std::string& config_path, const std::vector<std::string>& options) {
   std::vector<std::string> arguments = {DMSC_FORWARDER_BINARY, "-l", "0,1", "--no-huge", "-m", "512", "--no-pci",
-                                        "--file-prefix", "dmsc-test-" + std::to_string(getpid()), "--log-level", "*:warning"};
+                                        "--file-prefix", file_prefix(), "--log-level", "*:warning"};
   for (const std::string& vdev : vdevs) arguments.push_back("--vdev=" + vdev);
   arguments.push_back("--");
   arguments.push_back("--config");

@@ -151,7 +151,7 @@ class ForwarderPcapTest : public ::testing::Test {
 TEST_F(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsDropped) {
   ScratchDirectory scratch("fwd-pcap");
   const std::string config_path = scratch.file("sr.conf");
-  write_text(config_path, kConfig);
+  write_text(config_path, "stats " + file_prefix() + "\n" + kConfig);
   auto config = parse_forwarder_config(kConfig, "sr.conf", scratch.path());
   ASSERT_TRUE(config.ok()) << config.error();
 
@@ -298,12 +298,12 @@ TEST_F(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsD
 TEST(ForwarderStartup, BadConfigurationAndMissingDevicesGiveClearErrors) {
   ScratchDirectory scratch("fwd-errors");
   const std::string config_path = scratch.file("bad.conf");
-  write_text(config_path, "port p0 net_null0\nface 1 ethernet p9 02:00:00:00:00:01\n");
+  write_text(config_path, "stats " + file_prefix() + "\nport p0 net_null0\nface 1 ethernet p9 02:00:00:00:00:01\n");
   ForwarderRun run = run_forwarder(scratch, {}, config_path, {});
   EXPECT_EQ(run.exit_status, 1);
-  EXPECT_NE(run.log.find("bad.conf:2: face 1: no port named 'p9'"), std::string::npos) << run.log;
+  EXPECT_NE(run.log.find("bad.conf:3: face 1: no port named 'p9'"), std::string::npos) << run.log;
 
-  write_text(config_path, "port p0 net_nosuchdriver0\n");
+  write_text(config_path, "stats " + file_prefix() + "\nport p0 net_nosuchdriver0\n");
   run = run_forwarder(scratch, {}, config_path, {});
   EXPECT_EQ(run.exit_status, 1);
   EXPECT_NE(run.log.find("port 'p0': cannot attach device 'net_nosuchdriver0'"), std::string::npos) << run.log;

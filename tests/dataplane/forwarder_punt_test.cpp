@@ -110,7 +110,7 @@ TEST(ForwarderPunt, NonDmscFramesReachTheTapAndTapFramesLeaveThePort) {
 
   ScratchDirectory scratch("fwd-punt");
   const std::string config_path = scratch.file("sr.conf");
-  write_text(config_path, "port p0 net_tap0,iface=dmsc-wire0 mac 02:00:00:00:00:10 tap dmsc-punt0\n");
+  write_text(config_path, "stats " + file_prefix() + "\nport p0 net_tap0,iface=dmsc-wire0 mac 02:00:00:00:00:10 tap dmsc-punt0\n");
   const pid_t forwarder = start_forwarder(scratch, {}, config_path, {"--duration", "60"});
   ASSERT_TRUE(wait_for_interface("dmsc-wire0", 20)) << read_text(scratch.file("forwarder.log"));
   ASSERT_TRUE(wait_for_interface("dmsc-punt0", 20)) << read_text(scratch.file("forwarder.log"));

@@ -14,6 +14,7 @@ for encap in ethernet udp4; do
   "$python" "$trex/selftest.py" routes --services 1000 --face 1 --out "$work/routes.txt"
   "$python" -c "from scapy.utils import wrpcap; wrpcap('$work/empty.pcap', [])"
   cat > "$work/sr.conf" <<CONF
+stats dmsc-trex-$$
 port p0 net_pcap0 mac 02:00:00:00:00:10 ipv4 10.0.0.1
 port p1 net_pcap1 mac 02:00:00:00:00:11
 face 1 ethernet p1 02:00:00:00:01:01
