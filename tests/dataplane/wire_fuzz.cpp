@@ -45,10 +45,37 @@ void check_header_reencodes(const std::uint8_t* data, const PacketHeader& header
   require(std::memcmp(again, data, length) == 0, "encode_header octets differ");
 }
 
+// parse_header() validates both names in one walk and falls back to check_wire_name() only to
+// name a fault; it must agree with checking each name on its own.
+void check_names_against_reference(const std::uint8_t* data, ParseError error, const PacketHeader& header) {
+  if (error != ParseError::kNone && error != ParseError::kBadDestinationName &&
+      error != ParseError::kBadSourceName && error != ParseError::kTruncatedPayload)
+    return;  // rejected before the names were read
+  std::uint8_t ends[fib::kMaxNameComponents];
+  std::size_t count = 0;
+  const fib::NameError destination = fib::check_wire_name(data + kFixedHeaderLength, data[10], ends, &count);
+  if (destination != fib::NameError::kNone) {
+    require(error == ParseError::kBadDestinationName && header.name_error == destination,
+            "destination name verdict differs from check_wire_name");
+    return;
+  }
+  const fib::NameError source = fib::check_wire_name(data + kFixedHeaderLength + data[10], data[11], nullptr, nullptr);
+  if (source != fib::NameError::kNone) {
+    require(error == ParseError::kBadSourceName && header.name_error == source,
+            "source name verdict differs from check_wire_name");
+    return;
+  }
+  require(error == ParseError::kNone || error == ParseError::kTruncatedPayload, "valid names rejected");
+  require(header.destination_component_count == count &&
+              std::memcmp(header.destination_component_ends, ends, count) == 0,
+          "component ends differ from check_wire_name");
+}
+
 void check_packet(const std::uint8_t* data, std::size_t size) {
   PacketHeader header;
   const ParseError error = parse_header(data, size, header);
   require(std::strcmp(parse_error_name(error), "unknown") != 0, "unnamed parse error");
+  check_names_against_reference(data, error, header);
   if (error != ParseError::kNone) return;
 
   require(header.payload_offset() + header.payload_length <= size, "payload beyond input");
