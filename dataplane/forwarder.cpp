@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "dataplane/mbuf_pool.hpp"
 #include "dataplane/telemetry.hpp"
 #include "fib/channel_table_sink.hpp"
 
@@ -69,9 +70,10 @@ Status Forwarder::start() {
   for (const PortConfig& port : config_.ports) rx_queues += port.rx_queues;
   const std::size_t mbufs = config_.mbufs ? config_.mbufs : std::max<std::size_t>(16383, (rx_queues + config_.ports.size() * workers) * 1024 * 2 +
                                                               config_.ports.size() * kPuntRingSize * 2 + workers * 512);
-  pool_.reset(rte_pktmbuf_pool_create("dmsc_mbufs", static_cast<unsigned>(mbufs), 256, 0,
-                                      RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id())));
-  if (!pool_) return Error{"cannot create a pool of " + std::to_string(mbufs) + " mbufs: " + rte_strerror(rte_errno) + " (give EAL more memory: -m)"};
+  MbufPoolInfo pool_info;
+  auto pool = create_mbuf_pool("dmsc_mbufs", static_cast<unsigned>(mbufs), 256, static_cast<int>(rte_socket_id()), pool_info);
+  if (!pool) return Error{pool.error()};
+  pool_.reset(*pool);
 
   std::vector<PortAddresses> addresses;
   for (const PortConfig& port_config : config_.ports) {

@@ -190,7 +190,9 @@ int main(int argc, char** argv) {
                udp ? "UDP/IPv4" : "Ethernet");
 
   // The forwarder: wait for the FIB to load and packets to flow, warm up, then measure.
-  auto arguments = eal_arguments(DMSC_FORWARDER_BINARY, "dmsc-bench-fwd-" + std::to_string(getpid()), pcap);
+  // DMSC_FORWARDER_BINARY in the environment: another build of the forwarder, to compare versions.
+  const char* binary = std::getenv("DMSC_FORWARDER_BINARY") ? std::getenv("DMSC_FORWARDER_BINARY") : DMSC_FORWARDER_BINARY;
+  auto arguments = eal_arguments(binary, "dmsc-bench-fwd-" + std::to_string(getpid()), pcap);
   for (const std::string& argument : {std::string("--"), std::string("--config"), config, std::string("--report"), work + "/report.json"})
     arguments.push_back(argument);
   const Child forwarder = spawn(arguments, work + "/forwarder.log");
