@@ -42,14 +42,14 @@ Status configure_and_start(const std::string& port, std::uint16_t port_id, std::
   rss = false;
   if (rx_queues > 1) {
     // Spreads DMSC over UDP by addresses and ports; most NICs cannot hash inside a non-IP
-    // EtherType, so DMSC over Ethernet lands on one queue (dataplane/README.md).
+    // EtherType, so DMSC over Ethernet lands on one queue (dataplane/README.md). A device
+    // without RSS (net_pcap with one file per queue, net_ring) fills its queues its own way.
     const std::uint64_t hash = info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
-    if (hash == 0)
-      return Error{"port '" + port + "': " + std::to_string(rx_queues) + " rx queues need RSS, which the " +
-                   std::string(info.driver_name) + " driver does not offer for IP/UDP"};
-    conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-    conf.rx_adv_conf.rss_conf.rss_hf = hash;
-    rss = true;
+    if (hash != 0) {
+      conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+      conf.rx_adv_conf.rss_conf.rss_hf = hash;
+      rss = true;
+    }
   }
   if (const int rc = rte_eth_dev_configure(port_id, rx_queues, tx_queues, &conf); rc != 0)
     return port_error(port, "rte_eth_dev_configure", rc);

@@ -56,9 +56,11 @@ inline std::string file_prefix() { return "dmsc-test-" + std::to_string(getpid()
 
 // Starts dmsc-forwarder with lcores 0,1, no hugepages and no PCI, and the given vdevs; its
 // stderr goes to forwarder.log and its exit report to report.json in `scratch`.
+// `lcores`: EAL's --lcores (the first runs the service loop, the others forward).
 inline pid_t start_forwarder(const ScratchDirectory& scratch, const std::vector<std::string>& vdevs,
-                             const std::string& config_path, const std::vector<std::string>& options) {
-  std::vector<std::string> arguments = {DMSC_FORWARDER_BINARY, "-l", "0,1", "--no-huge", "-m", "512", "--no-pci",
+                             const std::string& config_path, const std::vector<std::string>& options,
+                             const std::string& lcores = "0@0,1@1") {
+  std::vector<std::string> arguments = {DMSC_FORWARDER_BINARY, "--lcores", lcores, "--no-huge", "-m", "512", "--no-pci",
                                         "--file-prefix", file_prefix(), "--log-level", "*:warning"};
   for (const std::string& vdev : vdevs) arguments.push_back("--vdev=" + vdev);
   arguments.push_back("--");
@@ -94,8 +96,9 @@ inline ForwarderRun wait_forwarder(const ScratchDirectory& scratch, pid_t child,
 }
 
 inline ForwarderRun run_forwarder(const ScratchDirectory& scratch, const std::vector<std::string>& vdevs,
-                                  const std::string& config_path, const std::vector<std::string>& options) {
-  return wait_forwarder(scratch, start_forwarder(scratch, vdevs, config_path, options));
+                                  const std::string& config_path, const std::vector<std::string>& options,
+                                  const std::string& lcores = "0@0,1@1") {
+  return wait_forwarder(scratch, start_forwarder(scratch, vdevs, config_path, options, lcores));
 }
 
 // The number after "key": in a flat or nested JSON text (first occurrence).

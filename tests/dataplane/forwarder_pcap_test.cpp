@@ -295,6 +295,49 @@ TEST_F(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsD
     EXPECT_EQ(json_number(run.report, unused), 0u) << unused << " in " << run.report;
 }
 
+// Two forwarding lcores (sharing one CPU here): rx queues dealt between them, each with its
+// own tx queue on every port; together they forward everything, once.
+TEST(ForwarderLcores, TwoForwardingLcoresShareTheQueuesAndLoseNothing) {
+  ScratchDirectory scratch("fwd-lcores");
+  const std::string config_path = scratch.file("sr.conf");
+  write_text(config_path, "stats " + file_prefix() + "\n"
+                          "port p0 net_pcap0 mac 02:00:00:00:00:10 rx-queues 2\n"
+                          "port p1 net_pcap1 mac 02:00:00:00:00:11\n"
+                          "face 1 ethernet p1 02:00:00:00:01:01\n"
+                          "route /svc 1\n");
+  std::set<std::uint32_t> sent;
+  for (const char* queue : {"a", "b"}) {
+    auto writer = tools::PcapWriter::open(scratch.file(std::string(queue) + ".pcap"));
+    ASSERT_TRUE(writer.ok());
+    for (std::uint32_t i = 0; i < 500; ++i) {
+      const std::uint32_t id = (queue[0] == 'a' ? 10000 : 20000) + i;
+      writer->write(frame_to_p0(Encap::kEthernet, dmsc_packet("/svc/q" + std::to_string(i % 7), id)));
+      sent.insert(id);
+    }
+    ASSERT_TRUE(writer->close());
+  }
+  ASSERT_TRUE(tools::PcapWriter::open(scratch.file("empty.pcap")).ok());
+  const std::string s = scratch.path() + "/";
+  const ForwarderRun run = run_forwarder(
+      scratch,
+      {"net_pcap0,rx_pcap=" + s + "a.pcap,rx_pcap=" + s + "b.pcap,tx_pcap=" + s + "x0.pcap,tx_pcap=" + s + "x1.pcap",
+       "net_pcap1,rx_pcap=" + s + "empty.pcap,tx_pcap=" + s + "o0.pcap,tx_pcap=" + s + "o1.pcap"},
+      config_path, {"--exit-when-idle", "1", "--duration", "60"}, "0@0,1@1,2@1");
+  ASSERT_EQ(run.exit_status, 0) << run.log;
+  std::set<std::uint32_t> received;
+  std::size_t per_queue[2] = {};
+  for (int q = 0; q < 2; ++q) {
+    auto frames = tools::read_pcap(s + "o" + std::to_string(q) + ".pcap");
+    ASSERT_TRUE(frames.ok());
+    per_queue[q] = frames->size();
+    for (const Bytes& frame : *frames) EXPECT_TRUE(received.insert(*packet_id(frame)).second) << "a packet left twice";
+  }
+  EXPECT_EQ(received, sent);
+  EXPECT_EQ(per_queue[0], 500u) << "lcore 1 polls rx queue 0 and sends on tx queue 0";
+  EXPECT_EQ(per_queue[1], 500u) << "lcore 2 polls rx queue 1 and sends on tx queue 1";
+  EXPECT_NE(run.report.find("\"lcore\":2,\"rx_packets\":500"), std::string::npos) << run.report;
+}
+
 TEST(ForwarderStartup, BadConfigurationAndMissingDevicesGiveClearErrors) {
   ScratchDirectory scratch("fwd-errors");
   const std::string config_path = scratch.file("bad.conf");
