@@ -110,8 +110,10 @@ Expected<TrafficSummary> write_traffic_pcap(const std::string& path, const std::
   }
   if (!writer->close()) return Error{"error writing " + path};
   summary.packets = spec.packets;
-  summary.mean_frame_bytes = frame_bytes / static_cast<double>(spec.packets);
-  summary.mean_name_bytes = name_bytes / static_cast<double>(spec.packets);
+  if (spec.packets != 0) {
+    summary.mean_frame_bytes = frame_bytes / static_cast<double>(spec.packets);
+    summary.mean_name_bytes = name_bytes / static_cast<double>(spec.packets);
+  }
   return summary;
 }
 
