@@ -10,6 +10,7 @@
 #include "dataplane/faces.hpp"
 #include "dataplane/forwarder_config.hpp"
 #include "dataplane/wire.hpp"
+#include "dataplane/wire_bytes.hpp"
 #include "tests/dataplane/forwarder_harness.hpp"
 #include "tools/pcap_file.hpp"
 
@@ -208,7 +209,46 @@ TEST_F(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsD
     frame[14 + 40 + 6] = 0; frame[14 + 40 + 7] = 0;
     add_raw(frame); expected_parse_drops["zero_udp_checksum_ipv6"]++;
   }
-  expected_drops["malformed"] = 10;
+  {
+    // The rest of the reasons of docs/wire-format.md §7, one frame each.
+    Bytes bad = good; bad[10] = 0; add_raw(ethernet(bad)); expected_parse_drops["empty_destination"]++;
+    bad = good; bad[12 + bad[10]] = 0; add_raw(ethernet(bad)); expected_parse_drops["bad_source_name"]++;
+    Bytes padded = dmsc_packet("/svc/a/mm", 999998);  // 12 + 9 + 8 octets: 3 of padding
+    ASSERT_GE(padded[3] * 4u - (12u + padded[10] + padded[11]), 1u);
+    padded[padded[3] * 4 - 1] = 0x01; add_raw(ethernet(padded)); expected_parse_drops["bad_padding"]++;
+
+    auto fix_ipv4_checksum = [](Bytes& frame) {
+      frame[14 + 10] = frame[14 + 11] = 0;
+      const std::uint16_t checksum = static_cast<std::uint16_t>(~wire::checksum_fold(wire::checksum_add(0, &frame[14], (frame[14] & 0x0f) * 4u)));
+      wire::store16(&frame[14 + 10], checksum);
+    };
+    const Bytes udp4 = frame_to_p0(Encap::kUdp4, good);
+    Bytes frame = udp4; frame[14] = 0x65; add_raw(frame); expected_parse_drops["bad_ip_version"]++;
+    frame = Bytes(udp4.begin(), udp4.begin() + 14 + 10); add_raw(frame); expected_parse_drops["truncated_ipv4"]++;
+    frame = udp4; frame[14] = 0x44; add_raw(frame); expected_parse_drops["bad_ipv4_header_length"]++;
+    frame = udp4; wire::store16(&frame[14 + 2], 10); add_raw(frame); expected_parse_drops["bad_ipv4_total_length"]++;
+    frame = udp4; frame[14 + 6] = 0x20; fix_ipv4_checksum(frame); add_raw(frame); expected_parse_drops["ipv4_fragment"]++;
+    frame = udp4; wire::store16(&frame[14 + 2], 20 + 4); fix_ipv4_checksum(frame); frame.resize(14 + 24);
+    add_raw(frame); expected_parse_drops["truncated_udp"]++;
+    frame = udp4; wire::store16(&frame[14 + 20 + 4], static_cast<std::uint16_t>(wire::load16(&frame[14 + 20 + 4]) - 1));
+    add_raw(frame); expected_parse_drops["bad_udp_length"]++;
+
+    const Bytes udp6 = frame_to_p0(Encap::kUdp6, good);
+    frame = Bytes(udp6.begin(), udp6.begin() + 14 + 20); add_raw(frame); expected_parse_drops["truncated_ipv6"]++;
+    // A Destination Options header (8 octets of PadN) between IPv6 and UDP to the DMSC port.
+    frame = udp6;
+    frame[14 + 6] = 60;
+    wire::store16(&frame[14 + 4], static_cast<std::uint16_t>(wire::load16(&frame[14 + 4]) + 8));
+    const Bytes options = {wire::kIpProtocolUdp, 0, 1, 4, 0, 0, 0, 0};
+    frame.insert(frame.begin() + 14 + 40, options.begin(), options.end());
+    add_raw(frame); expected_parse_drops["unsupported_ipv6_extension_header"]++;
+  }
+  expected_drops["malformed"] = 0;
+  for (const auto& [reason, count] : expected_parse_drops) expected_drops["malformed"] += count;
+  // Every reason of the codec's table is exercised here, end to end.
+  for (const auto& reason : wire::parse_error_table())
+    if (reason.value != wire::ParseError::kNone && reason.value != wire::ParseError::kTruncatedErrorPayload)
+      EXPECT_EQ(expected_parse_drops.count(reason.name), 1u) << "no test frame for " << reason.name;
   // Not DMSC (ARP, an IS-IS LLC frame, UDP for another address): the host stack's; p0 has no TAP.
   const wire::MacAddress broadcast = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   add_raw(wire::build_ethernet_frame(broadcast, kPeerMac, 0x0806, Bytes(28, 0)));
