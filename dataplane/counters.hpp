@@ -67,6 +67,10 @@ struct alignas(64) LcoreCounters {
   std::uint64_t loops;              // polling loop iterations
   std::uint64_t bursts;             // rx bursts that returned packets
   std::uint64_t processing_cycles;  // TSC cycles in our own code: rx/tx PMD calls excluded
+  // Of processing_cycles: classifying and parsing, and the FIB lookup; the rest is choosing
+  // next hops and rewriting. Three TSC reads per burst, about 1 cycle per packet.
+  std::uint64_t parse_cycles;
+  std::uint64_t lookup_cycles;
   std::uint32_t lcore_id;
   std::uint32_t in_use;             // 1: a forwarding lcore owns this block
 
@@ -83,7 +87,7 @@ struct alignas(64) PortCounters {
 };
 
 inline constexpr std::uint64_t kStatsMagic = 0x31535443534d44ULL;  // "DMSCSTS1"
-inline constexpr std::uint32_t kStatsVersion = 1;
+inline constexpr std::uint32_t kStatsVersion = 2;
 inline constexpr std::size_t kMaxStatsLcores = 64;
 inline constexpr std::size_t kMaxStatsPorts = 16;
 

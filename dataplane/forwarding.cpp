@@ -149,7 +149,9 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
     }
   }
 
+  const std::uint64_t parsed = rte_rdtsc();
   if (lane_count != 0) context.table->lookup_burst(names, lane_count, results);
+  const std::uint64_t looked_up = rte_rdtsc();
 
   rte_mbuf* out[kMaxPorts][kBurstSize];
   std::uint16_t out_count[kMaxPorts] = {};
@@ -186,6 +188,8 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
     out[face->port_index][out_count[face->port_index]++] = mbuf;
   }
   bump(shared.processing_cycles, rte_rdtsc() - start);
+  bump(shared.parse_cycles, parsed - start);
+  bump(shared.lookup_cycles, looked_up - parsed);
 
   for (std::uint16_t p = 0; p < context.port_count; ++p) {
     if (out_count[p] == 0) continue;

@@ -29,13 +29,15 @@ std::string format_stats_json(const StatsSegment& stats) {
     append(out, "%s\"%s\":%" PRIu64, first ? "" : ",", reason.name, count);
     first = false;
   }
-  std::uint64_t processing_cycles = 0, processed = 0;
+  std::uint64_t processing_cycles = 0, parse_cycles = 0, lookup_cycles = 0, processed = 0;
   out += "},\"lcores\":[";
   for (std::uint32_t i = 0; i < layout.header.lcore_count && i < kMaxStatsLcores; ++i) {
     const LcoreCounters& lcore = layout.lcores[i];
     const std::uint64_t rx = lcore.get(Counter::kRxPackets);
     const std::uint64_t cycles = read_counter(lcore.processing_cycles);
     processing_cycles += cycles;
+    parse_cycles += read_counter(lcore.parse_cycles);
+    lookup_cycles += read_counter(lcore.lookup_cycles);
     processed += rx;
     append(out, "%s{\"lcore\":%u,\"rx_packets\":%" PRIu64 ",\"forwarded\":%" PRIu64 ",\"loops\":%" PRIu64
                 ",\"bursts\":%" PRIu64 ",\"processing_cycles\":%" PRIu64 "}",
@@ -58,9 +60,14 @@ std::string format_stats_json(const StatsSegment& stats) {
               ",\"capacity\":%" PRIu64 "},",
          read_counter(layout.header.fib_prefixes), read_counter(layout.header.fib_next_hop_groups),
          read_counter(layout.header.fib_memory_bytes), layout.header.fib_capacity);
-  append(out, "\"cycles_per_packet\":%.1f,\"tsc_hz\":%" PRIu64 ",\"pid\":%" PRIu64 "}",
-         processed ? static_cast<double>(processing_cycles) / static_cast<double>(processed) : 0.0,
-         layout.header.tsc_hz, layout.header.pid);
+  const auto per_packet = [processed](std::uint64_t cycles) {
+    return processed ? static_cast<double>(cycles) / static_cast<double>(processed) : 0.0;
+  };
+  append(out, "\"cycles_per_packet\":%.1f,\"cycles_per_packet_parse\":%.1f,\"cycles_per_packet_lookup\":%.1f,"
+              "\"cycles_per_packet_rewrite\":%.1f,",
+         per_packet(processing_cycles), per_packet(parse_cycles), per_packet(lookup_cycles),
+         per_packet(processing_cycles - parse_cycles - lookup_cycles));
+  append(out, "\"tsc_hz\":%" PRIu64 ",\"pid\":%" PRIu64 "}", layout.header.tsc_hz, layout.header.pid);
   return out;
 }
 

@@ -62,6 +62,8 @@ int lcores_command(const char*, const char* params, rte_tel_data* data) {
   rte_tel_data_add_dict_u64(data, "loops", read_counter(lcore.loops));
   rte_tel_data_add_dict_u64(data, "bursts", read_counter(lcore.bursts));
   rte_tel_data_add_dict_u64(data, "processing_cycles", read_counter(lcore.processing_cycles));
+  rte_tel_data_add_dict_u64(data, "parse_cycles", read_counter(lcore.parse_cycles));
+  rte_tel_data_add_dict_u64(data, "lookup_cycles", read_counter(lcore.lookup_cycles));
   return 0;
 }
 

@@ -123,7 +123,7 @@ double run_testpmd(const std::string& mode, int port, const char* key, const std
 
 struct Sample {
   double time = 0;
-  std::uint64_t rx = 0, forwarded = 0, cycles = 0;
+  std::uint64_t rx = 0, forwarded = 0, cycles = 0, parse_cycles = 0, lookup_cycles = 0;
 };
 
 Sample sample(const dataplane::StatsSegment& stats) {
@@ -132,7 +132,11 @@ Sample sample(const dataplane::StatsSegment& stats) {
   s.rx = stats.total(dataplane::Counter::kRxPackets);
   s.forwarded = stats.total(dataplane::Counter::kForwarded);
   for (const auto& lcore : stats.layout().lcores)
-    if (lcore.in_use) s.cycles += dataplane::read_counter(lcore.processing_cycles);
+    if (lcore.in_use) {
+      s.cycles += dataplane::read_counter(lcore.processing_cycles);
+      s.parse_cycles += dataplane::read_counter(lcore.parse_cycles);
+      s.lookup_cycles += dataplane::read_counter(lcore.lookup_cycles);
+    }
   return s;
 }
 
@@ -220,7 +224,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double mpps = static_cast<double>(end.forwarded - begin.forwarded) / (end.time - begin.time) / 1e6;
-  const double cycles_per_packet = static_cast<double>(end.cycles - begin.cycles) / static_cast<double>(std::max<std::uint64_t>(1, end.rx - begin.rx));
+  const double packets_measured = static_cast<double>(std::max<std::uint64_t>(1, end.rx - begin.rx));
+  const double cycles_per_packet = static_cast<double>(end.cycles - begin.cycles) / packets_measured;
+  const double parse_per_packet = static_cast<double>(end.parse_cycles - begin.parse_cycles) / packets_measured;
+  const double lookup_per_packet = static_cast<double>(end.lookup_cycles - begin.lookup_cycles) / packets_measured;
 
   // Drops by reason over the whole run, from the final counters.
   std::string drops = "{";
@@ -233,8 +240,11 @@ int main(int argc, char** argv) {
     drops += std::string(drops.size() > 1 ? "," : "") + "\"" + info.name + "\":" + std::to_string(count);
   }
   drops += "}";
-  std::fprintf(stderr, "dmsc-forwarder: %.2f Mpps, %.1f cycles/packet in our code (TSC %.2f GHz), drops %s\n", mpps,
-               cycles_per_packet, static_cast<double>(tsc_hz) / 1e9, drops.c_str());
+  std::fprintf(stderr,
+               "dmsc-forwarder: %.2f Mpps, %.1f cycles/packet in our code (classify+parse %.1f, FIB lookup %.1f, "
+               "next hop+rewrite %.1f; TSC %.2f GHz), drops %s\n",
+               mpps, cycles_per_packet, parse_per_packet, lookup_per_packet,
+               cycles_per_packet - parse_per_packet - lookup_per_packet, static_cast<double>(tsc_hz) / 1e9, drops.c_str());
 
   double testpmd_mpps = 0, source_mpps = 0;
   if (with_baseline) {
@@ -249,11 +259,13 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"bench\":\"forward\",\"prefixes\":%zu,\"mpps\":%.3f,\"testpmd_io_mpps\":%.3f,\"ratio\":%.3f,"
       "\"packet_bytes\":%.1f,\"drops\":%s,\"unexpected_drops\":%" PRIu64 ",\"cycles_per_packet\":%.1f,"
+      "\"cycles_per_packet_breakdown\":{\"classify_parse\":%.1f,\"fib_lookup\":%.1f,\"next_hop_rewrite\":%.1f},"
       "\"source_rxonly_mpps\":%.3f,\"source_cycles_per_packet\":%.1f,"
       "\"conditions\":{\"forwarding_lcores\":1,\"distinct_packets\":%zu,\"name_octets\":%.1f,\"encapsulation\":\"%s\","
       "\"miss_percent\":%.1f,\"source\":\"net_pcap infinite_rx\",\"sink\":\"net_null\",\"seconds\":%.1f,\"warmup\":%.1f,"
       "\"tsc_hz\":%" PRIu64 ",\"eal\":\"--no-huge -m 1024 --no-pci\"},\"cpu\":\"%s\"}\n",
       prefix_count, mpps, testpmd_mpps, ratio, traffic->mean_frame_bytes, drops.c_str(), unexpected, cycles_per_packet,
+      parse_per_packet, lookup_per_packet, cycles_per_packet - parse_per_packet - lookup_per_packet,
       source_mpps, source_cycles, traffic->packets, traffic->mean_name_bytes, udp ? "udp4" : "ethernet", miss_percent,
       seconds, warmup, tsc_hz, tools::json_escape(tools::cpu_model()).c_str());
   return 0;
