@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -27,6 +28,7 @@
 #include "dataplane/counters.hpp"
 #include "dataplane/stats_segment.hpp"
 #include "dataplane/wire_reasons.hpp"
+#include "fib/expected.hpp"
 #include "tools/bench_common.hpp"
 #include "tools/telemetry_client.hpp"
 #include "tools/traffic.hpp"
@@ -37,7 +39,8 @@ namespace {
 
 const char* kUsage =
     "usage: tools/bench forward [--prefixes N] [--packets P] [--seconds S] [--warmup W] [--payload B]\n"
-    "                           [--udp 0|1] [--miss-percent M] [--baseline 0|1] [--seed S]\n"
+    "                           [--udp 0|1] [--miss-percent M] [--baseline 0|1] [--rounds R] [--seed S]\n"
+    "  --rounds: forwarder and testpmd io runs alternated R times (default 3); figures are medians\n"
     "  --packets: distinct packets in the replayed pcap (names drawn from the N prefixes)\n";
 
 struct Child {
@@ -140,6 +143,60 @@ Sample sample(const dataplane::StatsSegment& stats) {
   return s;
 }
 
+struct ForwarderFigures {
+  double mpps = 0, cycles = 0, parse_cycles = 0, lookup_cycles = 0;
+  std::uint64_t tsc_hz = 0;
+  std::string drops;  // {"reason":count,...} over the whole run
+  std::uint64_t unexpected_drops = 0;
+};
+
+// Runs the forwarder: waits for the FIB to load and packets to flow, warms up, then reads its
+// stats segment over `seconds`.
+Expected<ForwarderFigures> measure_forwarder(const char* binary, const std::string& work, const std::string& pcap,
+                                             const std::string& config, const std::string& stats_name, double warmup,
+                                             double seconds, double miss_percent) {
+  auto arguments = eal_arguments(binary, "dmsc-bench-fwd-" + std::to_string(getpid()), pcap);
+  for (const std::string& argument : {std::string("--"), std::string("--config"), config, std::string("--report"), work + "/report.json"})
+    arguments.push_back(argument);
+  const Child forwarder = spawn(arguments, work + "/forwarder.log");
+  std::optional<dataplane::StatsSegment> stats;
+  const double deadline = tools::now_seconds() + 600;
+  while (tools::now_seconds() < deadline && running(forwarder)) {
+    if (!stats) {
+      auto opened = dataplane::StatsSegment::open(stats_name);
+      if (opened && dataplane::read_counter(opened->layout().header.pid) == static_cast<std::uint64_t>(forwarder.pid)) stats.emplace(std::move(*opened));
+    }
+    if (stats && stats->total(dataplane::Counter::kRxPackets) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!stats || !running(forwarder)) {
+    stop_and_wait(forwarder);
+    return Error{"the forwarder did not start forwarding; its log:\n" + read_text(forwarder.log)};
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
+  const Sample begin = sample(*stats);
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const Sample end = sample(*stats);
+  if (stop_and_wait(forwarder) != 0) return Error{"the forwarder failed; its log:\n" + read_text(forwarder.log)};
+  ForwarderFigures figures;
+  figures.tsc_hz = stats->layout().header.tsc_hz;
+  figures.mpps = static_cast<double>(end.forwarded - begin.forwarded) / (end.time - begin.time) / 1e6;
+  const double packets = static_cast<double>(std::max<std::uint64_t>(1, end.rx - begin.rx));
+  figures.cycles = static_cast<double>(end.cycles - begin.cycles) / packets;
+  figures.parse_cycles = static_cast<double>(end.parse_cycles - begin.parse_cycles) / packets;
+  figures.lookup_cycles = static_cast<double>(end.lookup_cycles - begin.lookup_cycles) / packets;
+  figures.drops = "{";
+  for (const auto& info : dataplane::counter_table()) {
+    if (!info.is_drop) continue;
+    const std::uint64_t count = stats->total(info.counter);
+    if (count == 0) continue;
+    if (!(info.counter == dataplane::Counter::kNoRoute && miss_percent > 0)) figures.unexpected_drops += count;
+    figures.drops += std::string(figures.drops.size() > 1 ? "," : "") + "\"" + info.name + "\":" + std::to_string(count);
+  }
+  figures.drops += "}";
+  return figures;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,10 +209,11 @@ int main(int argc, char** argv) {
   const bool udp = options.number("--udp", 0) != 0;
   const double miss_percent = options.number("--miss-percent", 0);
   const bool with_baseline = options.number("--baseline", 1) != 0;
+  const auto rounds = static_cast<std::size_t>(options.number("--rounds", 3));
   const auto seed = static_cast<std::uint64_t>(options.number("--seed", 1));
   options.check_all_used();
-  if (prefix_count == 0 || packet_count == 0 || seconds <= 0) {
-    std::fprintf(stderr, "error: --prefixes, --packets and --seconds must be positive\n%s", kUsage);
+  if (prefix_count == 0 || packet_count == 0 || seconds <= 0 || rounds == 0) {
+    std::fprintf(stderr, "error: --prefixes, --packets, --seconds and --rounds must be positive\n%s", kUsage);
     return 2;
   }
 
@@ -193,78 +251,77 @@ int main(int argc, char** argv) {
                prefix_count, traffic->packets, traffic->mean_frame_bytes, traffic->mean_name_bytes,
                udp ? "UDP/IPv4" : "Ethernet");
 
-  // The forwarder: wait for the FIB to load and packets to flow, warm up, then measure.
-  // DMSC_FORWARDER_BINARY in the environment: another build of the forwarder, to compare versions.
+  // Rounds alternate the forwarder and testpmd io, so that the host's slow drifts (this class of
+  // machine is shared) hit both sides alike; the figures are the medians of the rounds.
   const char* binary = std::getenv("DMSC_FORWARDER_BINARY") ? std::getenv("DMSC_FORWARDER_BINARY") : DMSC_FORWARDER_BINARY;
-  auto arguments = eal_arguments(binary, "dmsc-bench-fwd-" + std::to_string(getpid()), pcap);
-  for (const std::string& argument : {std::string("--"), std::string("--config"), config, std::string("--report"), work + "/report.json"})
-    arguments.push_back(argument);
-  const Child forwarder = spawn(arguments, work + "/forwarder.log");
-  std::optional<dataplane::StatsSegment> stats;
-  const double deadline = tools::now_seconds() + 600;
-  while (tools::now_seconds() < deadline && running(forwarder)) {
-    if (!stats) {
-      auto opened = dataplane::StatsSegment::open(stats_name);
-      if (opened && dataplane::read_counter(opened->layout().header.pid) == static_cast<std::uint64_t>(forwarder.pid)) stats.emplace(std::move(*opened));
-    }
-    if (stats && stats->total(dataplane::Counter::kRxPackets) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  if (!stats || !running(forwarder)) {
-    std::fprintf(stderr, "error: the forwarder did not start forwarding; its log:\n%s\n", read_text(forwarder.log).c_str());
-    return 1;
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
-  const Sample begin = sample(*stats);
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  const Sample end = sample(*stats);
-  const std::uint64_t tsc_hz = stats->layout().header.tsc_hz;
-  if (stop_and_wait(forwarder) != 0) {
-    std::fprintf(stderr, "error: the forwarder failed; its log:\n%s\n", read_text(forwarder.log).c_str());
-    return 1;
-  }
-  const double mpps = static_cast<double>(end.forwarded - begin.forwarded) / (end.time - begin.time) / 1e6;
-  const double packets_measured = static_cast<double>(std::max<std::uint64_t>(1, end.rx - begin.rx));
-  const double cycles_per_packet = static_cast<double>(end.cycles - begin.cycles) / packets_measured;
-  const double parse_per_packet = static_cast<double>(end.parse_cycles - begin.parse_cycles) / packets_measured;
-  const double lookup_per_packet = static_cast<double>(end.lookup_cycles - begin.lookup_cycles) / packets_measured;
-
-  // Drops by reason over the whole run, from the final counters.
-  std::string drops = "{";
+  std::vector<ForwarderFigures> ours;
+  std::vector<double> testpmd, ratios;
+  std::string drops_json = "{}";
   std::uint64_t unexpected = 0;
-  for (const auto& info : dataplane::counter_table()) {
-    if (!info.is_drop) continue;
-    const std::uint64_t count = stats->total(info.counter);
-    if (count == 0) continue;
-    if (!(info.counter == dataplane::Counter::kNoRoute && miss_percent > 0)) unexpected += count;
-    drops += std::string(drops.size() > 1 ? "," : "") + "\"" + info.name + "\":" + std::to_string(count);
+  for (std::size_t round = 0; round < rounds; ++round) {
+    auto figures = measure_forwarder(binary, work, pcap, config, stats_name, warmup, seconds, miss_percent);
+    if (!figures) {
+      std::fprintf(stderr, "error: %s\n", figures.error().c_str());
+      return 1;
+    }
+    std::fprintf(stderr,
+                 "round %zu: dmsc-forwarder %.2f Mpps, %.1f cycles/packet in our code (classify+parse %.1f, FIB lookup "
+                 "%.1f, next hop+rewrite %.1f; TSC %.2f GHz), drops %s\n",
+                 round + 1, figures->mpps, figures->cycles, figures->parse_cycles, figures->lookup_cycles,
+                 figures->cycles - figures->parse_cycles - figures->lookup_cycles,
+                 static_cast<double>(figures->tsc_hz) / 1e9, figures->drops.c_str());
+    unexpected += figures->unexpected_drops;
+    if (figures->drops != "{}") drops_json = figures->drops;  // a round with drops shows them
+    ours.push_back(*figures);
+    if (with_baseline) {
+      const double io = run_testpmd("io", 1, "opackets", work, pcap, mbufs, warmup, seconds) / 1e6;
+      std::fprintf(stderr, "round %zu: testpmd io %.2f Mpps, ratio %.3f\n", round + 1, io, io > 0 ? figures->mpps / io : 0);
+      testpmd.push_back(io);
+      ratios.push_back(io > 0 ? figures->mpps / io : 0);
+    }
   }
-  drops += "}";
-  std::fprintf(stderr,
-               "dmsc-forwarder: %.2f Mpps, %.1f cycles/packet in our code (classify+parse %.1f, FIB lookup %.1f, "
-               "next hop+rewrite %.1f; TSC %.2f GHz), drops %s\n",
-               mpps, cycles_per_packet, parse_per_packet, lookup_per_packet,
-               cycles_per_packet - parse_per_packet - lookup_per_packet, static_cast<double>(tsc_hz) / 1e9, drops.c_str());
-
-  double testpmd_mpps = 0, source_mpps = 0;
+  double source_mpps = 0;
   if (with_baseline) {
-    testpmd_mpps = run_testpmd("io", 1, "opackets", work, pcap, mbufs, warmup, seconds) / 1e6;
     source_mpps = run_testpmd("rxonly", 0, "ipackets", work, pcap, mbufs, warmup, seconds) / 1e6;
-    std::fprintf(stderr, "testpmd io: %.2f Mpps; testpmd rxonly (the source alone): %.2f Mpps\n", testpmd_mpps, source_mpps);
+    std::fprintf(stderr, "testpmd rxonly (the source alone): %.2f Mpps\n", source_mpps);
   }
-  const double ratio = testpmd_mpps > 0 ? mpps / testpmd_mpps : 0;
+  auto median_of = [](std::vector<double> values) {
+    if (values.empty()) return 0.0;
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  auto median_field = [&](double ForwarderFigures::*field) {
+    std::vector<double> values;
+    for (const ForwarderFigures& figures : ours) values.push_back(figures.*field);
+    return median_of(values);
+  };
+  const double mpps = median_field(&ForwarderFigures::mpps);
+  const double cycles_per_packet = median_field(&ForwarderFigures::cycles);
+  const double parse_per_packet = median_field(&ForwarderFigures::parse_cycles);
+  const double lookup_per_packet = median_field(&ForwarderFigures::lookup_cycles);
+  const double testpmd_mpps = median_of(testpmd);
+  const double ratio = median_of(ratios);
+  const std::uint64_t tsc_hz = ours.front().tsc_hz;
   const double source_cycles = source_mpps > 0 ? static_cast<double>(tsc_hz) / (source_mpps * 1e6) : 0;
+  std::string rounds_json = "[";
+  for (std::size_t r = 0; r < ours.size(); ++r) {
+    char entry[160];
+    std::snprintf(entry, sizeof entry, "%s{\"mpps\":%.3f,\"testpmd_io_mpps\":%.3f,\"ratio\":%.3f}", r ? "," : "",
+                  ours[r].mpps, r < testpmd.size() ? testpmd[r] : 0.0, r < ratios.size() ? ratios[r] : 0.0);
+    rounds_json += entry;
+  }
+  rounds_json += "]";
   if (!std::getenv("DMSC_KEEP_BENCH_FILES")) std::filesystem::remove_all(work);
 
   std::printf(
       "{\"bench\":\"forward\",\"prefixes\":%zu,\"mpps\":%.3f,\"testpmd_io_mpps\":%.3f,\"ratio\":%.3f,"
-      "\"packet_bytes\":%.1f,\"drops\":%s,\"unexpected_drops\":%" PRIu64 ",\"cycles_per_packet\":%.1f,"
+      "\"rounds\":%s,\"packet_bytes\":%.1f,\"drops\":%s,\"unexpected_drops\":%" PRIu64 ",\"cycles_per_packet\":%.1f,"
       "\"cycles_per_packet_breakdown\":{\"classify_parse\":%.1f,\"fib_lookup\":%.1f,\"next_hop_rewrite\":%.1f},"
       "\"source_rxonly_mpps\":%.3f,\"source_cycles_per_packet\":%.1f,"
       "\"conditions\":{\"forwarding_lcores\":1,\"distinct_packets\":%zu,\"name_octets\":%.1f,\"encapsulation\":\"%s\","
       "\"miss_percent\":%.1f,\"source\":\"net_pcap infinite_rx\",\"sink\":\"net_null\",\"seconds\":%.1f,\"warmup\":%.1f,"
       "\"tsc_hz\":%" PRIu64 ",\"eal\":\"--no-huge -m 1024 --no-pci\"},\"cpu\":\"%s\"}\n",
-      prefix_count, mpps, testpmd_mpps, ratio, traffic->mean_frame_bytes, drops.c_str(), unexpected, cycles_per_packet,
+      prefix_count, mpps, testpmd_mpps, ratio, rounds_json.c_str(), traffic->mean_frame_bytes, drops_json.c_str(), unexpected, cycles_per_packet,
       parse_per_packet, lookup_per_packet, cycles_per_packet - parse_per_packet - lookup_per_packet,
       source_mpps, source_cycles, traffic->packets, traffic->mean_name_bytes, udp ? "udp4" : "ethernet", miss_percent,
       seconds, warmup, tsc_hz, tools::json_escape(tools::cpu_model()).c_str());
