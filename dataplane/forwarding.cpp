@@ -62,6 +62,8 @@ struct Lane {
 };
 
 // The common case without classify_frame(): untagged DMSC over Ethernet to this port's MAC.
+// It reads 14 octets even of a shorter frame (they are inside the mbuf's data room); the length
+// test then discards the answer.
 inline bool is_plain_dmsc_to_us(const std::uint8_t* frame, std::uint32_t length, const PortRuntime& port,
                                 std::uint16_t ethertype_be) {
   std::uint32_t mac_head;
