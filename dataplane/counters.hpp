@@ -22,10 +22,10 @@ namespace dmsc::dataplane {
   X(kRxPackets, "rx_packets", false, "frames received from the ports")                                \
   X(kRxBytes, "rx_bytes", false, "octets of the frames received")                                     \
   X(kForwarded, "forwarded", false, "DMSC packets sent to a next hop")                                \
-  X(kPunted, "punted", false, "frames that are not DMSC data, handed to the port's TAP")              \
+  X(kPunted, "punted", false, "frames that are not DMSC data, written to the port's TAP")              \
   X(kInjected, "injected", false, "frames written to a TAP by the host and sent out of its port")     \
   X(kMalformed, "malformed", true, "frames or DMSC headers that failed a check (see parse drops)")  \
-  X(kNotForUs, "not_for_us", true, "DMSC frames unicast to another Ethernet address")                \
+  X(kNotForUs, "not_for_us", true, "frames unicast to another Ethernet address (a promiscuous port), or DMSC for another box")                \
   X(kHopLimitExceeded, "hop_limit_exceeded", true, "DMSC packets received with hop limit 0 or 1")    \
   X(kNoRoute, "no_route", true, "no FIB entry matches the destination name")                         \
   X(kNoUsableNextHop, "no_usable_next_hop", true, "the chosen next hop's face is not configured")    \
@@ -33,7 +33,7 @@ namespace dmsc::dataplane {
   X(kChainedMbuf, "chained_mbuf", true, "frame larger than one mbuf (scatter is not supported)")     \
   X(kTxQueueFull, "tx_queue_full", true, "packets the out port's tx queue refused")                  \
   X(kNoPuntPath, "no_punt_path", true, "non-DMSC frames on a port without a TAP")                    \
-  X(kPuntQueueFull, "punt_queue_full", true, "non-DMSC frames dropped: the punt ring to the TAP is full") \
+  X(kPuntQueueFull, "punt_queue_full", true, "non-DMSC frames dropped: the punt ring or the TAP's queue was full") \
   X(kInjectQueueFull, "inject_queue_full", true, "frames from a TAP dropped: the inject ring or tx queue is full")
 
 #define DMSC_COUNTER_ENUMERATOR(enumerator, name, is_drop, description) enumerator,

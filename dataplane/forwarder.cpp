@@ -70,8 +70,13 @@ Status Forwarder::start() {
   for (const PortConfig& port : config_.ports) rx_queues += port.rx_queues;
   const std::size_t mbufs = config_.mbufs ? config_.mbufs : std::max<std::size_t>(16383, (rx_queues + config_.ports.size() * workers) * 1024 * 2 +
                                                               config_.ports.size() * kPuntRingSize * 2 + workers * 512);
+  // Virtual devices are named after their driver (net_pcap0, net_tap1, ...); PCI devices by address.
+  bool virtual_ports_only = true;
+  for (const PortConfig& port : config_.ports)
+    virtual_ports_only &= port.device.rfind("net_", 0) == 0 || port.device.rfind("eth_", 0) == 0;
   MbufPoolInfo pool_info;
-  auto pool = create_mbuf_pool("dmsc_mbufs", static_cast<unsigned>(mbufs), 256, static_cast<int>(rte_socket_id()), pool_info);
+  auto pool = create_mbuf_pool("dmsc_mbufs", static_cast<unsigned>(mbufs), 256, static_cast<int>(rte_socket_id()),
+                               virtual_ports_only, pool_info);
   if (!pool) return Error{pool.error()};
   pool_.reset(*pool);
 
@@ -189,6 +194,7 @@ void Forwarder::service_punt_paths() {
     unsigned count = rte_ring_sc_dequeue_burst(port.punt_ring, reinterpret_cast<void**>(packets), kBurstSize, nullptr);
     if (count != 0) {
       const std::uint16_t sent = rte_eth_tx_burst(tap, 0, packets, static_cast<std::uint16_t>(count));
+      bump((*main_counters_)[Counter::kPunted], sent);
       if (sent < count) {
         bump((*main_counters_)[Counter::kPuntQueueFull], count - sent);
         rte_pktmbuf_free_bulk(packets + sent, count - sent);
@@ -236,8 +242,11 @@ void Forwarder::refresh_stats() {
 Status Forwarder::run(const std::atomic<bool>& stop, const RunOptions& options) {
   for (auto& context : lcores_) {
     const unsigned lcore_id = context->counters->lcore_id;
-    if (const int rc = rte_eal_remote_launch(lcore_entry, context.get(), lcore_id); rc != 0)
+    if (const int rc = rte_eal_remote_launch(lcore_entry, context.get(), lcore_id); rc != 0) {
+      stop_lcores_.store(true);
+      rte_eal_mp_wait_lcore();
       return Error{"cannot launch forwarding lcore " + std::to_string(lcore_id) + ": " + rte_strerror(-rc)};
+    }
   }
   using Clock = std::chrono::steady_clock;
   const auto started = Clock::now();

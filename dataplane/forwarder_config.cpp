@@ -37,6 +37,16 @@ std::optional<Integer> parse_integer(std::string_view text, Integer min, Integer
   return static_cast<Integer>(value);
 }
 
+// Port and interface names end up in JSON, telemetry and DPDK device strings (net_tap's
+// "iface=..."): letters, digits and "_.-" only, so none of those need escaping.
+bool is_plain_name(std::string_view text) {
+  if (text.empty()) return false;
+  for (const char c : text)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+      return false;
+  return true;
+}
+
 std::optional<bool> parse_on_off(std::string_view text) {
   if (text == "on") return true;
   if (text == "off") return false;
@@ -176,6 +186,8 @@ class ConfigParser {
     PortConfig port;
     port.name = std::string(words[1]);
     port.device = std::string(words[2]);
+    if (!is_plain_name(port.name) || port.name.size() > 31)
+      return Error{"port name '" + port.name + "': use up to 31 letters, digits, '_', '.' or '-'"};
     if (config_.find_port(port.name)) return Error{"port '" + port.name + "' is configured twice"};
     for (std::size_t i = 3; i + 1 < words.size(); i += 2) {
       const std::string_view key = words[i], value = words[i + 1];
@@ -186,6 +198,8 @@ class ConfigParser {
       } else if (key == "mac") {
         port.mac = parse_mac(value);
         if (!port.mac) return Error{"port '" + port.name + "': bad MAC address '" + std::string(value) + "'"};
+        if (((*port.mac)[0] & 1) != 0 || *port.mac == wire::MacAddress{})
+          return Error{"port '" + port.name + "': " + std::string(value) + " is not a unicast address"};
       } else if (key == "ipv4") {
         port.ipv4 = parse_ipv4(value);
         if (!port.ipv4) return Error{"port '" + port.name + "': bad IPv4 address '" + std::string(value) + "'"};
@@ -193,7 +207,9 @@ class ConfigParser {
         port.ipv6 = parse_ipv6(value);
         if (!port.ipv6) return Error{"port '" + port.name + "': bad IPv6 address '" + std::string(value) + "'"};
       } else if (key == "tap") {
-        if (value.size() >= 16) return Error{"port '" + port.name + "': tap interface name is longer than 15 characters"};
+        if (value.size() >= 16 || !is_plain_name(value))
+          return Error{"port '" + port.name + "': tap interface name '" + std::string(value) +
+                       "': use up to 15 letters, digits, '_', '.' or '-'"};
         port.tap = std::string(value);
       } else {
         return Error{"port '" + port.name + "': unknown option '" + std::string(key) + "'"};
@@ -318,7 +334,8 @@ Expected<ForwarderConfig> load_forwarder_config(const std::string& path) {
   auto text = read_file(path);
   if (!text) return Error{text.error()};
   const std::size_t slash = path.rfind('/');
-  return parse_forwarder_config(*text, path, slash == std::string::npos ? "." : path.substr(0, slash));
+  const std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return parse_forwarder_config(*text, path, directory);
 }
 
 Status parse_routes(std::string_view text, std::string_view origin, const ForwarderConfig& config,

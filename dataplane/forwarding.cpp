@@ -143,7 +143,14 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
                            lane.header.destination.length, lane.header.destination_component_count};
       ++lane_count;
     } else if (frame_class == wire::FrameClass::kNotDmsc) {
-      punted[punt_count++] = mbuf;
+      // A port the device could not give its MAC runs promiscuous: another host's unicast is
+      // not the host stack's either.
+      if (unlikely(!is_multicast(frame) && std::memcmp(frame, in_port.mac.data(), 6) != 0)) {
+        tally.add(Counter::kNotForUs);
+        dropped[drop_count++] = mbuf;
+      } else {
+        punted[punt_count++] = mbuf;
+      }
     } else {
       tally.add(Counter::kMalformed);
       bump(shared.parse_drops[static_cast<std::size_t>(info.error) % kParseDropSlots], 1);
@@ -185,7 +192,9 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
     mbuf->data_off = static_cast<std::uint16_t>(mbuf->data_off + lane.dmsc_offset - face->header_length);
     mbuf->data_len = static_cast<std::uint16_t>(packet_length + face->header_length);
     mbuf->pkt_len = mbuf->data_len;
-    mbuf->ol_flags = 0;
+    // Offload requests are the received packet's, not ours; the flags that say whose buffer
+    // this is (external, indirect) must survive until the mbuf is freed.
+    mbuf->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
     encapsulate(*face, dmsc, packet_length, lane.header.flow_key);
     out[face->port_index][out_count[face->port_index]++] = mbuf;
   }
@@ -208,7 +217,6 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
       rte_pktmbuf_free_bulk(punted, punt_count);
     } else {
       const unsigned queued = rte_ring_mp_enqueue_burst(in_port.punt_ring, reinterpret_cast<void**>(punted), punt_count, nullptr);
-      tally.add(Counter::kPunted, queued);
       if (queued < punt_count) {
         tally.add(Counter::kPuntQueueFull, punt_count - queued);
         rte_pktmbuf_free_bulk(punted + queued, punt_count - queued);

@@ -56,9 +56,9 @@ Expected<rte_mempool*> create_on_anonymous_memory(const std::string& name, unsig
 }  // namespace
 
 Expected<rte_mempool*> create_mbuf_pool(const std::string& name, unsigned mbufs, unsigned cache, int socket,
-                                        MbufPoolInfo& info) {
+                                        bool virtual_ports_only, MbufPoolInfo& info) {
   info.transparent_huge_pages = false;
-  if (!rte_eal_has_hugepages() && rte_eal_iova_mode() == RTE_IOVA_VA) {
+  if (virtual_ports_only && !rte_eal_has_hugepages() && rte_eal_iova_mode() == RTE_IOVA_VA) {
     auto pool = create_on_anonymous_memory(name, mbufs, cache, socket);
     if (pool) {
       info.transparent_huge_pages = true;

@@ -19,7 +19,9 @@ struct MbufPoolInfo {
   bool transparent_huge_pages = false;  // built on THP-advised anonymous memory
 };
 
+// `virtual_ports_only`: no port DMAs (vdevs); only then may the pool live outside EAL memory,
+// which is the only memory DMA-mapped for a device.
 Expected<rte_mempool*> create_mbuf_pool(const std::string& name, unsigned mbufs, unsigned cache, int socket,
-                                        MbufPoolInfo& info);
+                                        bool virtual_ports_only, MbufPoolInfo& info);
 
 }  // namespace dmsc::dataplane

@@ -67,13 +67,10 @@ Status configure_and_start(const std::string& port, std::uint16_t port_id, std::
   return ok_status();
 }
 
-}  // namespace
-
-Expected<StartedPort> start_port(const PortConfig& config, std::uint16_t tx_queues, rte_mempool* pool) {
-  auto port_id = attach(config.name, config.device);
-  if (!port_id) return Error{port_id.error()};
+Expected<StartedPort> configure_port(const PortConfig& config, std::uint16_t port_id, std::uint16_t tx_queues,
+                                     rte_mempool* pool) {
   StartedPort started;
-  started.port_id = *port_id;
+  started.port_id = port_id;
   if (Status status = configure_and_start(config.name, started.port_id, config.rx_queues, tx_queues, pool, started.rss); !status)
     return Error{status.error()};
   // A device that cannot take the configured MAC (net_pcap, some VFs) is put in promiscuous
@@ -108,13 +105,30 @@ Expected<StartedPort> start_port(const PortConfig& config, std::uint16_t tx_queu
   return started;
 }
 
+}  // namespace
+
+Expected<StartedPort> start_port(const PortConfig& config, std::uint16_t tx_queues, rte_mempool* pool) {
+  auto port_id = attach(config.name, config.device);
+  if (!port_id) return Error{port_id.error()};
+  auto started = configure_port(config, *port_id, tx_queues, pool);
+  // A port that could not start keeps none of our mbufs in its rings.
+  if (!started) stop_port(*port_id);
+  return started;
+}
+
 Expected<std::uint16_t> start_tap(const PortConfig& config, const wire::MacAddress& mac, rte_mempool* pool) {
   const std::string device = "net_tap_" + config.name + ",iface=" + config.tap + ",mac=" + format_mac(mac);
   auto port_id = attach(config.name + " tap", device);
   if (!port_id) return Error{port_id.error()};
   bool rss = false;
-  if (Status status = configure_and_start(config.name + " tap", *port_id, 1, 1, pool, rss); !status) return Error{status.error()};
-  if (const int rc = rte_eth_dev_start(*port_id); rc != 0) return port_error(config.name + " tap", "rte_eth_dev_start", rc);
+  if (Status status = configure_and_start(config.name + " tap", *port_id, 1, 1, pool, rss); !status) {
+    stop_port(*port_id);
+    return Error{status.error()};
+  }
+  if (const int rc = rte_eth_dev_start(*port_id); rc != 0) {
+    stop_port(*port_id);
+    return port_error(config.name + " tap", "rte_eth_dev_start", rc);
+  }
   return *port_id;
 }
 

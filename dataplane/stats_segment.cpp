@@ -1,6 +1,7 @@
 #include "dataplane/stats_segment.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,7 +30,19 @@ std::span<const CounterInfo> counter_table() {
 
 Expected<StatsSegment> StatsSegment::create(const std::string& name) {
   const std::string path = shm_path(name);
-  const int fd = shm_open(path.c_str(), O_RDWR | O_CREAT, 0644);
+  int fd = shm_open(path.c_str(), O_RDWR | O_CREAT | O_EXCL, 0644);
+  if (fd < 0 && errno == EEXIST) {
+    // A segment of that name: a running forwarder's (refuse: truncating it would zero its
+    // counters and fault its readers) or a stale one left by a crash (replace it).
+    if (auto existing = open(name); existing.ok()) {
+      const auto pid = static_cast<pid_t>(read_counter(existing->layout().header.pid));
+      if (pid > 0 && pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM))
+        return Error{"stats segment /dev/shm" + path + " belongs to running process " + std::to_string(pid) +
+                     " (another forwarder? give this one its own `stats <name>`)"};
+    }
+    shm_unlink(path.c_str());
+    fd = shm_open(path.c_str(), O_RDWR | O_CREAT | O_EXCL, 0644);
+  }
   if (fd < 0) return system_error(name, "shm_open");
   if (ftruncate(fd, 0) != 0 || ftruncate(fd, sizeof(StatsLayout)) != 0) {
     const Error error = system_error(name, "ftruncate");

@@ -1,6 +1,7 @@
 #include "dataplane/telemetry.hpp"
 
 #include <atomic>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 
@@ -11,11 +12,16 @@
 namespace dmsc::dataplane {
 namespace {
 
-std::atomic<const StatsSegment*> registered_stats{nullptr};
+// The telemetry thread may be inside a callback when the forwarder shuts down and unmaps the
+// segment: callbacks hold this lock while they read, unregister_telemetry() takes it. (Not the
+// forwarding path: lcores never touch it.)
+std::mutex registered_lock;
+const StatsSegment* registered_stats = nullptr;
 
-const StatsSegment* current() { return registered_stats.load(std::memory_order_acquire); }
+const StatsSegment* current() { return registered_stats; }
 
 int stats_command(const char*, const char*, rte_tel_data* data) {
+  const std::lock_guard<std::mutex> hold(registered_lock);
   const StatsSegment* stats = current();
   if (!stats) return -1;
   rte_tel_data_start_dict(data);
@@ -29,6 +35,7 @@ int stats_command(const char*, const char*, rte_tel_data* data) {
 }
 
 int drops_command(const char*, const char*, rte_tel_data* data) {
+  const std::lock_guard<std::mutex> hold(registered_lock);
   const StatsSegment* stats = current();
   if (!stats) return -1;
   rte_tel_data_start_dict(data);
@@ -41,6 +48,7 @@ int drops_command(const char*, const char*, rte_tel_data* data) {
 }
 
 int lcores_command(const char*, const char* params, rte_tel_data* data) {
+  const std::lock_guard<std::mutex> hold(registered_lock);
   const StatsSegment* stats = current();
   if (!stats) return -1;
   const StatsLayout& layout = stats->layout();
@@ -68,6 +76,7 @@ int lcores_command(const char*, const char* params, rte_tel_data* data) {
 }
 
 int ports_command(const char*, const char* params, rte_tel_data* data) {
+  const std::lock_guard<std::mutex> hold(registered_lock);
   const StatsSegment* stats = current();
   if (!stats) return -1;
   const StatsLayout& layout = stats->layout();
@@ -90,6 +99,7 @@ int ports_command(const char*, const char* params, rte_tel_data* data) {
 }
 
 int fib_command(const char*, const char*, rte_tel_data* data) {
+  const std::lock_guard<std::mutex> hold(registered_lock);
   const StatsSegment* stats = current();
   if (!stats) return -1;
   const StatsHeader& header = stats->layout().header;
@@ -104,8 +114,13 @@ int fib_command(const char*, const char*, rte_tel_data* data) {
 }  // namespace
 
 void register_telemetry(const StatsSegment& stats) {
-  const bool first = registered_stats.exchange(&stats) == nullptr;
-  if (!first) return;
+  static bool commands_registered = false;
+  {
+    const std::lock_guard<std::mutex> hold(registered_lock);
+    registered_stats = &stats;
+  }
+  if (commands_registered) return;
+  commands_registered = true;
   rte_telemetry_register_cmd("/dmsc/stats", stats_command, "dmsc forwarder totals. No parameters");
   rte_telemetry_register_cmd("/dmsc/drops", drops_command, "dmsc drops by reason. No parameters");
   rte_telemetry_register_cmd("/dmsc/lcores", lcores_command, "dmsc counter blocks; parameter: block index");
@@ -113,6 +128,9 @@ void register_telemetry(const StatsSegment& stats) {
   rte_telemetry_register_cmd("/dmsc/fib", fib_command, "dmsc FIB size and memory. No parameters");
 }
 
-void unregister_telemetry() { registered_stats.store(nullptr, std::memory_order_release); }
+void unregister_telemetry() {
+  const std::lock_guard<std::mutex> hold(registered_lock);
+  registered_stats = nullptr;
+}
 
 }  // namespace dmsc::dataplane

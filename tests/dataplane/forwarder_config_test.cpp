@@ -56,6 +56,10 @@ TEST(ForwarderConfig, ErrorsNameTheLineAndTheProblem) {
       {"port p0 net_null0\nface 1 ethernet p0 02:00:00:00:00:01\nroute /a 1 1\n", "sr.conf:3:"},
       {"ethertype 0x0800\nport p0 net_null0\n", "sr.conf:"},
       {"port p0 net_null0\nroutes /nonexistent/routes.txt\n", "sr.conf:2: cannot open '/nonexistent/routes.txt'"},
+      {"port p\"0 net_null0\n", "sr.conf:1: port name 'p\"0': use up to 31 letters"},
+      {"port p0 net_null0 tap x,remote=eth0\n", "sr.conf:1: port 'p0': tap interface name 'x,remote=eth0'"},
+      {"port p0 net_null0 mac 01:00:5e:00:00:01\n", "sr.conf:1: port 'p0': 01:00:5e:00:00:01 is not a unicast address"},
+      {"port p0 net_null0 mac 00:00:00:00:00:00\n", "is not a unicast address"},
   };
   for (const auto& [text, message] : cases) {
     auto config = parse(text);
