@@ -34,7 +34,8 @@ namespace dmsc::dataplane {
   X(kTxQueueFull, "tx_queue_full", true, "packets the out port's tx queue refused")                  \
   X(kNoPuntPath, "no_punt_path", true, "non-DMSC frames on a port without a TAP")                    \
   X(kPuntQueueFull, "punt_queue_full", true, "non-DMSC frames dropped: the punt ring or the TAP's queue was full") \
-  X(kInjectQueueFull, "inject_queue_full", true, "frames from a TAP dropped: the inject ring or tx queue is full")
+  X(kInjectQueueFull, "inject_queue_full", true, "frames from a TAP dropped: the inject ring or tx queue is full") \
+  X(kNoHeadroom, "no_headroom", true, "mbuf headroom too small for the encapsulation (a PMD leaving under 66 octets)")
 
 #define DMSC_COUNTER_ENUMERATOR(enumerator, name, is_drop, description) enumerator,
 enum class Counter : std::uint8_t { DMSC_FORWARD_COUNTERS(DMSC_COUNTER_ENUMERATOR) kCount };

@@ -10,8 +10,8 @@
 namespace dmsc::dataplane {
 namespace {
 
-// Every encapsulation fits in the headroom an rx mbuf starts with, after the received one is
-// stripped: prepending never fails.
+// Every encapsulation fits in the headroom an rx mbuf normally starts with (checked per packet
+// all the same: the headroom is the PMD's choice).
 static_assert(RTE_PKTMBUF_HEADROOM >= kEncapsulationWriteLength);
 
 // Spreads flow keys over the 64 selection slots of a next-hop group: consecutive keys must not
@@ -186,6 +186,14 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
       continue;
     }
     rte_mbuf* mbuf = lane.mbuf;
+    // encapsulate() writes kEncapsulationWriteLength octets in front of the DMSC packet: the
+    // received headers plus the headroom must hold them (RTE_PKTMBUF_HEADROOM does; a PMD
+    // that leaves less is caught here).
+    if (unlikely(std::size_t{mbuf->data_off} + lane.dmsc_offset < kEncapsulationWriteLength)) {
+      tally.add(Counter::kNoHeadroom);
+      dropped[drop_count++] = mbuf;
+      continue;
+    }
     auto* dmsc = rte_pktmbuf_mtod_offset(mbuf, std::uint8_t*, lane.dmsc_offset);
     dmsc[2] = static_cast<std::uint8_t>(lane.header.hop_limit - 1);
     // Strip the received encapsulation and any link padding, then put the face's in front.
