@@ -58,6 +58,10 @@ inline void bump(std::uint64_t& counter, std::uint64_t amount) {
   std::atomic_ref<std::uint64_t> word(counter);
   word.store(word.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
 }
+// For figures copied in whole (port statistics, FIB size) rather than added to.
+inline void store_counter(std::uint64_t& counter, std::uint64_t value) {
+  std::atomic_ref<std::uint64_t>(counter).store(value, std::memory_order_relaxed);
+}
 inline std::uint64_t read_counter(const std::uint64_t& counter) {
   return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(counter)).load(std::memory_order_relaxed);
 }

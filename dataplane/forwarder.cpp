@@ -215,26 +215,23 @@ void Forwarder::refresh_stats() {
   StatsLayout& layout = stats_.layout();
   const fib::TableStats table = table_->stats();
   bump(layout.header.heartbeat, 1);
-  std::atomic_ref<std::uint64_t>(layout.header.fib_prefixes).store(table.prefixes, std::memory_order_relaxed);
-  std::atomic_ref<std::uint64_t>(layout.header.fib_next_hop_groups).store(table.next_hop_groups, std::memory_order_relaxed);
-  std::atomic_ref<std::uint64_t>(layout.header.fib_memory_bytes).store(table.memory_bytes, std::memory_order_relaxed);
+  store_counter(layout.header.fib_prefixes, table.prefixes);
+  store_counter(layout.header.fib_next_hop_groups, table.next_hop_groups);
+  store_counter(layout.header.fib_memory_bytes, table.memory_bytes);
   for (std::size_t p = 0; p < ports_.size(); ++p) {
     rte_eth_stats eth{};
     if (rte_eth_stats_get(ports_[p].port_id, &eth) != 0) continue;
     rte_eth_link link{};
     rte_eth_link_get_nowait(ports_[p].port_id, &link);
     PortCounters& counters = layout.ports[p];
-    auto set = [](std::uint64_t& word, std::uint64_t value) {
-      std::atomic_ref<std::uint64_t>(word).store(value, std::memory_order_relaxed);
-    };
-    set(counters.rx_packets, eth.ipackets);
-    set(counters.tx_packets, eth.opackets);
-    set(counters.rx_bytes, eth.ibytes);
-    set(counters.tx_bytes, eth.obytes);
-    set(counters.rx_missed, eth.imissed);
-    set(counters.rx_errors, eth.ierrors);
-    set(counters.tx_errors, eth.oerrors);
-    set(counters.rx_no_mbuf, eth.rx_nombuf);
+    store_counter(counters.rx_packets, eth.ipackets);
+    store_counter(counters.tx_packets, eth.opackets);
+    store_counter(counters.rx_bytes, eth.ibytes);
+    store_counter(counters.tx_bytes, eth.obytes);
+    store_counter(counters.rx_missed, eth.imissed);
+    store_counter(counters.rx_errors, eth.ierrors);
+    store_counter(counters.tx_errors, eth.oerrors);
+    store_counter(counters.rx_no_mbuf, eth.rx_nombuf);
     std::atomic_ref<std::uint32_t>(counters.link_up).store(link.link_status, std::memory_order_relaxed);
   }
 }

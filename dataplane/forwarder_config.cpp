@@ -58,6 +58,23 @@ std::string at(std::string_view origin, std::size_t line_number) {
   return std::string(origin) + ":" + std::to_string(line_number) + ": ";
 }
 
+// Calls handle(words) for each line that has any, in order; the first error stops the walk
+// and is returned prefixed with "origin:line: ".
+template <typename Handle>
+Status for_each_line(std::string_view text, std::string_view origin, Handle handle) {
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    ++line_number;
+    const auto words = split_words(line);
+    if (words.empty()) continue;
+    if (Status status = handle(words); !status) return Error{at(origin, line_number) + status.error()};
+  }
+  return ok_status();
+}
+
 // Parses "<face>[:<weight>] ..." into a validated next-hop set.
 Expected<fib::NextHopSet> parse_next_hops(const std::vector<std::string_view>& words,
                                           std::size_t first, const ForwarderConfig& config) {
@@ -317,16 +334,9 @@ const FaceConfig* ForwarderConfig::find_face(fib::FaceId id) const {
 Expected<ForwarderConfig> parse_forwarder_config(std::string_view text, std::string_view origin,
                                                  const std::string& base_directory) {
   ConfigParser parser(origin, base_directory);
-  std::size_t line_number = 0;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    const std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    ++line_number;
-    const auto words = split_words(line);
-    if (words.empty()) continue;
-    if (Status status = parser.line(words); !status) return Error{at(origin, line_number) + status.error()};
-  }
+  if (Status status = for_each_line(text, origin, [&](const std::vector<std::string_view>& words) { return parser.line(words); });
+      !status)
+    return Error{status.error()};
   return parser.finish();
 }
 
@@ -340,19 +350,10 @@ Expected<ForwarderConfig> load_forwarder_config(const std::string& path) {
 
 Status parse_routes(std::string_view text, std::string_view origin, const ForwarderConfig& config,
                     std::vector<StaticRoute>& routes) {
-  std::size_t line_number = 0;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    const std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    ++line_number;
-    const auto words = split_words(line);
-    if (words.empty()) continue;
-    if (words.size() < 2) return Error{at(origin, line_number) + "usage: <prefix> <face>[:<weight>] ..."};
-    if (Status status = parse_route_words(words, 0, config, routes); !status)
-      return Error{at(origin, line_number) + status.error()};
-  }
-  return ok_status();
+  return for_each_line(text, origin, [&](const std::vector<std::string_view>& words) -> Status {
+    if (words.size() < 2) return Error{"usage: <prefix> <face>[:<weight>] ..."};
+    return parse_route_words(words, 0, config, routes);
+  });
 }
 
 std::optional<wire::MacAddress> parse_mac(std::string_view text) {

@@ -18,11 +18,9 @@ namespace {
 std::mutex registered_lock;
 const StatsSegment* registered_stats = nullptr;
 
-const StatsSegment* current() { return registered_stats; }
-
 int stats_command(const char*, const char*, rte_tel_data* data) {
   const std::lock_guard<std::mutex> hold(registered_lock);
-  const StatsSegment* stats = current();
+  const StatsSegment* stats = registered_stats;
   if (!stats) return -1;
   rte_tel_data_start_dict(data);
   for (const CounterInfo& info : counter_table())
@@ -36,7 +34,7 @@ int stats_command(const char*, const char*, rte_tel_data* data) {
 
 int drops_command(const char*, const char*, rte_tel_data* data) {
   const std::lock_guard<std::mutex> hold(registered_lock);
-  const StatsSegment* stats = current();
+  const StatsSegment* stats = registered_stats;
   if (!stats) return -1;
   rte_tel_data_start_dict(data);
   for (const CounterInfo& info : counter_table())
@@ -49,7 +47,7 @@ int drops_command(const char*, const char*, rte_tel_data* data) {
 
 int lcores_command(const char*, const char* params, rte_tel_data* data) {
   const std::lock_guard<std::mutex> hold(registered_lock);
-  const StatsSegment* stats = current();
+  const StatsSegment* stats = registered_stats;
   if (!stats) return -1;
   const StatsLayout& layout = stats->layout();
   rte_tel_data_start_dict(data);
@@ -77,7 +75,7 @@ int lcores_command(const char*, const char* params, rte_tel_data* data) {
 
 int ports_command(const char*, const char* params, rte_tel_data* data) {
   const std::lock_guard<std::mutex> hold(registered_lock);
-  const StatsSegment* stats = current();
+  const StatsSegment* stats = registered_stats;
   if (!stats) return -1;
   const StatsLayout& layout = stats->layout();
   rte_tel_data_start_dict(data);
@@ -100,7 +98,7 @@ int ports_command(const char*, const char* params, rte_tel_data* data) {
 
 int fib_command(const char*, const char*, rte_tel_data* data) {
   const std::lock_guard<std::mutex> hold(registered_lock);
-  const StatsSegment* stats = current();
+  const StatsSegment* stats = registered_stats;
   if (!stats) return -1;
   const StatsHeader& header = stats->layout().header;
   rte_tel_data_start_dict(data);

@@ -71,41 +71,32 @@ Expected<TrafficSummary> write_traffic_pcap(const std::string& path, const std::
     fields.payload = payload;
     auto packet = wire::encode_packet(fields);
     if (!packet) return Error{packet.error()};
-    std::vector<std::uint8_t> frame;
+    // The UDP encapsulations differ only in their address family.
+    auto udp_frame = [&](auto endpoints, const auto& source, const auto& destination, auto build) {
+      endpoints.destination_mac = spec.destination_mac;
+      endpoints.source_mac = spec.source_mac;
+      endpoints.source = source;
+      endpoints.destination = destination;
+      endpoints.source_port = static_cast<std::uint16_t>(0xc000 | (fields.flow_key & 0x3fff));
+      endpoints.destination_port = spec.udp_port;
+      return build(endpoints, *packet);
+    };
+    Expected<std::vector<std::uint8_t>> frame = std::vector<std::uint8_t>{};
     switch (spec.encap) {
       case TrafficEncap::kEthernet:
         frame = wire::build_ethernet_frame(spec.destination_mac, spec.source_mac, spec.ethertype, *packet);
         break;
-      case TrafficEncap::kUdp4: {
-        wire::Udp4Endpoints endpoints;
-        endpoints.destination_mac = spec.destination_mac;
-        endpoints.source_mac = spec.source_mac;
-        endpoints.source = spec.source4;
-        endpoints.destination = spec.destination4;
-        endpoints.source_port = static_cast<std::uint16_t>(0xc000 | (fields.flow_key & 0x3fff));
-        endpoints.destination_port = spec.udp_port;
-        auto built = wire::build_udp4_frame(endpoints, *packet);
-        if (!built) return Error{built.error()};
-        frame = std::move(*built);
+      case TrafficEncap::kUdp4:
+        frame = udp_frame(wire::Udp4Endpoints{}, spec.source4, spec.destination4, wire::build_udp4_frame);
         break;
-      }
-      case TrafficEncap::kUdp6: {
-        wire::Udp6Endpoints endpoints;
-        endpoints.destination_mac = spec.destination_mac;
-        endpoints.source_mac = spec.source_mac;
-        endpoints.source = spec.source6;
-        endpoints.destination = spec.destination6;
-        endpoints.source_port = static_cast<std::uint16_t>(0xc000 | (fields.flow_key & 0x3fff));
-        endpoints.destination_port = spec.udp_port;
-        auto built = wire::build_udp6_frame(endpoints, *packet);
-        if (!built) return Error{built.error()};
-        frame = std::move(*built);
+      case TrafficEncap::kUdp6:
+        frame = udp_frame(wire::Udp6Endpoints{}, spec.source6, spec.destination6, wire::build_udp6_frame);
         break;
-      }
     }
-    if (frame.size() < 60) frame.resize(60, 0);  // Ethernet minimum (without FCS): link padding
-    writer->write(frame);
-    frame_bytes += static_cast<double>(frame.size());
+    if (!frame) return Error{frame.error()};
+    if (frame->size() < 60) frame->resize(60, 0);  // Ethernet minimum (without FCS): link padding
+    writer->write(*frame);
+    frame_bytes += static_cast<double>(frame->size());
     name_bytes += static_cast<double>(fields.destination.wire_length());
   }
   if (!writer->close()) return Error{"error writing " + path};
