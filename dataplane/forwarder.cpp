@@ -150,6 +150,7 @@ Status Forwarder::start() {
     context->port_count = static_cast<std::uint16_t>(port_runtime_.size());
     context->tx_queue = static_cast<std::uint16_t>(index);
     context->sends_injected = index == 0;
+    context->forward_burst = pick_burst_handler(config_.allow_avx512);
     context->counters = &layout.lcores[index];
     context->counters->lcore_id = lcore_id;
     context->counters->in_use = 1;

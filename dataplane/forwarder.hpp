@@ -42,6 +42,8 @@ class Forwarder {
   // Totals, drops by reason, per lcore and per port, as one JSON object.
   std::string report_json() const;
   const StatsSegment& stats() const { return stats_; }
+  // Which forwarding code the lcores run: "avx512" or "portable" (config `simd`).
+  const char* forwarding_code() const { return burst_handler_name(lcores_.front()->forward_burst); }
 
  private:
   Forwarder(const ForwarderConfig& config, StatsSegment stats) : config_(config), stats_(std::move(stats)) {}

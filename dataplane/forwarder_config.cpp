@@ -130,6 +130,7 @@ class ConfigParser {
     if (keyword == "ethertype") return ethertype(words);
     if (keyword == "udp-port") return udp_port(words);
     if (keyword == "verify-udp-checksum") return verify_udp_checksum(words);
+    if (keyword == "simd") return simd(words);
     if (keyword == "fib-capacity") return fib_capacity(words);
     if (keyword == "mbufs") return mbufs(words);
     if (keyword == "channel") return single_word(words, config_.channel);
@@ -142,7 +143,7 @@ class ConfigParser {
     }
     if (keyword == "routes") return routes_file(words);
     return Error{"unknown statement '" + std::string(keyword) +
-                 "' (expected ethertype, udp-port, verify-udp-checksum, fib-capacity, mbufs, "
+                 "' (expected ethertype, udp-port, verify-udp-checksum, simd, fib-capacity, mbufs, "
                  "channel, stats, port, face, route or routes)"};
   }
 
@@ -179,6 +180,12 @@ class ConfigParser {
     const auto value = words.size() == 2 ? parse_on_off(words[1]) : std::nullopt;
     if (!value) return Error{"usage: verify-udp-checksum on|off"};
     config_.encap.verify_udp_checksum = *value;
+    return ok_status();
+  }
+
+  Status simd(const std::vector<std::string_view>& words) {
+    if (words.size() != 2 || (words[1] != "auto" && words[1] != "off")) return Error{"usage: simd auto|off"};
+    config_.allow_avx512 = words[1] == "auto";
     return ok_status();
   }
 

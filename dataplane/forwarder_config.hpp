@@ -53,6 +53,9 @@ struct StaticRoute {
 struct ForwarderConfig {
   wire::EncapConfig encap;
   std::size_t fib_capacity = 1 << 20;
+  // Use CPU-specific forwarding code (AVX-512 VBMI name checks) when the CPU has it; false
+  // forces the portable code (for comparisons, or a CPU that misreports its features).
+  bool allow_avx512 = true;
   // mbufs in the pool; 0: enough for every ring. A pcap replayed with infinite_rx=1 keeps all
   // its packets in the pool too: add them.
   std::size_t mbufs = 0;

@@ -86,8 +86,9 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    std::fprintf(stderr, "dmsc-forwarder: forwarding (%zu ports, %zu static routes); SIGINT or SIGTERM stops\n",
-                 config->ports.size(), config->routes.size());
+    std::fprintf(stderr,
+                 "dmsc-forwarder: forwarding (%zu ports, %zu static routes, %s code); SIGINT or SIGTERM stops\n",
+                 config->ports.size(), config->routes.size(), (*forwarder)->forwarding_code());
     if (auto run = (*forwarder)->run(stop_requested, options); !run) {
       std::fprintf(stderr, "dmsc-forwarder: %s\n", run.error().c_str());
       status = 1;

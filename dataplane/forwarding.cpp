@@ -7,6 +7,8 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "dataplane/wire_names_avx512.hpp"
+
 namespace dmsc::dataplane {
 namespace {
 
@@ -75,10 +77,11 @@ inline bool is_plain_dmsc_to_us(const std::uint8_t* frame, std::uint32_t length,
          ethertype == ethertype_be;
 }
 
-}  // namespace
-
-void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbuf** packets,
-                   std::uint16_t count) {
+// The burst, compiled once per name-check variant (wire_names_avx512.hpp): inlined whole into
+// each variant so that the variant's target (the AVX-512 one) reaches parse_header().
+template <wire::detail::NameCheck kCheckNames>
+[[gnu::always_inline]] inline void forward_burst_with(ForwardingContext& context, std::uint16_t port_index,
+                                                      rte_mbuf** packets, std::uint16_t count) {
   const PortRuntime& in_port = context.ports[port_index];
   LcoreCounters& shared = *context.counters;
   BurstTally tally;
@@ -125,7 +128,8 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
       }
     }
     if (frame_class == wire::FrameClass::kDmsc) {
-      const wire::ParseError error = wire::parse_header(frame + info.dmsc_offset, info.dmsc_length, lane.header);
+      const wire::ParseError error =
+          wire::parse_header<kCheckNames>(frame + info.dmsc_offset, info.dmsc_length, lane.header);
       if (unlikely(error != wire::ParseError::kNone)) {
         tally.add(Counter::kMalformed);
         bump(shared.parse_drops[static_cast<std::size_t>(error) % kParseDropSlots], 1);
@@ -235,7 +239,16 @@ void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbu
   publish(shared, tally);
 }
 
-namespace {
+void forward_burst_portable(ForwardingContext& context, std::uint16_t port_index, rte_mbuf** packets,
+                            std::uint16_t count) {
+  forward_burst_with<wire::detail::check_adjacent_names>(context, port_index, packets, count);
+}
+
+[[gnu::target(DMSC_NAMES_AVX512_TARGET), gnu::flatten]] void forward_burst_avx512(ForwardingContext& context,
+                                                                    std::uint16_t port_index, rte_mbuf** packets,
+                                                                    std::uint16_t count) {
+  forward_burst_with<wire::detail::check_adjacent_names_avx512>(context, port_index, packets, count);
+}
 
 void send_injected(ForwardingContext& context, BurstTally& tally) {
   rte_mbuf* packets[kBurstSize];
@@ -255,6 +268,19 @@ void send_injected(ForwardingContext& context, BurstTally& tally) {
 
 }  // namespace
 
+BurstHandler pick_burst_handler(bool allow_avx512) {
+  return allow_avx512 && wire::names_avx512_supported() ? forward_burst_avx512 : forward_burst_portable;
+}
+
+const char* burst_handler_name(BurstHandler handler) {
+  return handler == forward_burst_avx512 ? "avx512" : "portable";
+}
+
+void forward_burst(ForwardingContext& context, std::uint16_t port_index, rte_mbuf** packets,
+                   std::uint16_t count) {
+  context.forward_burst(context, port_index, packets, count);
+}
+
 int run_forwarding_lcore(ForwardingContext& context) {
   LcoreCounters& shared = *context.counters;
   context.qsbr->online(context.reader_id);
@@ -266,7 +292,7 @@ int run_forwarding_lcore(ForwardingContext& context) {
       const std::uint16_t count = rte_eth_rx_burst(context.ports[rx.port_index].port_id, rx.queue, packets, kBurstSize);
       if (count == 0) continue;
       ++bursts;
-      forward_burst(context, rx.port_index, packets, count);
+      context.forward_burst(context, rx.port_index, packets, count);
     }
     if (context.sends_injected) {
       BurstTally tally;

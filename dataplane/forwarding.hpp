@@ -46,7 +46,17 @@ struct RxQueueRef {
   std::uint16_t queue = 0;
 };
 
+struct ForwardingContext;
+// One received burst from port `port_index`: the variant chosen at start-up.
+using BurstHandler = void (*)(ForwardingContext& context, std::uint16_t port_index, rte_mbuf** packets,
+                              std::uint16_t count);
+
+// The fastest variant this CPU runs (AVX-512 VBMI name checks when present and allowed).
+BurstHandler pick_burst_handler(bool allow_avx512 = true);
+const char* burst_handler_name(BurstHandler handler);  // "avx512" or "portable"
+
 struct alignas(64) ForwardingContext {
+  BurstHandler forward_burst = pick_burst_handler();
   const fib::Table* table = nullptr;
   fib::Qsbr* qsbr = nullptr;
   std::uint32_t reader_id = 0;

@@ -106,8 +106,14 @@ inline bool check_adjacent_names(const std::uint8_t* destination, std::size_t de
   return true;
 }
 
+// How parse_header() validates both names: check_adjacent_names(), or a CPU-specific
+// equivalent (wire_names_avx512.hpp) that the forwarder picks at start-up.
+using NameCheck = bool (*)(const std::uint8_t* destination, std::size_t destination_length,
+                           std::size_t source_length, PacketHeader& out);
+
 // Everything parse_header() checks except that the payload is present: an Error packet
 // carries the offending header without its payload.
+template <NameCheck kCheckNames = check_adjacent_names>
 inline ParseError parse_header_only(const std::uint8_t* data, std::size_t length,
                                     PacketHeader& out) {
   if (length < kFixedHeaderLength) return ParseError::kTruncatedHeader;
@@ -139,7 +145,7 @@ inline ParseError parse_header_only(const std::uint8_t* data, std::size_t length
   const std::uint8_t* source = destination + destination_length;
   out.destination = {destination, static_cast<std::uint8_t>(destination_length)};
   out.source = {source, static_cast<std::uint8_t>(source_length)};
-  if (check_adjacent_names(destination, destination_length, source_length, out)) [[likely]]
+  if (kCheckNames(destination, destination_length, source_length, out)) [[likely]]
     return ParseError::kNone;
   // Something is wrong with a name: the exact reason, one name at a time.
   std::size_t component_count = 0;
@@ -157,8 +163,9 @@ inline ParseError parse_header_only(const std::uint8_t* data, std::size_t length
 // Parses and validates the header of the DMSC packet in data[0, length). Octets after the
 // payload (Ethernet minimum-frame padding) are allowed and ignored. `out` is meaningful only
 // when the result is kNone (and out.name_error with a name error).
+template <detail::NameCheck kCheckNames = detail::check_adjacent_names>
 inline ParseError parse_header(const std::uint8_t* data, std::size_t length, PacketHeader& out) {
-  const ParseError error = detail::parse_header_only(data, length, out);
+  const ParseError error = detail::parse_header_only<kCheckNames>(data, length, out);
   if (error != ParseError::kNone) return error;
   if (out.payload_length > length - out.header_length_bytes) return ParseError::kTruncatedPayload;
   return ParseError::kNone;

@@ -9,6 +9,7 @@
 
 #include "dataplane/faces.hpp"
 #include "dataplane/forwarder_config.hpp"
+#include "dataplane/wire_names_avx512.hpp"
 #include "dataplane/wire.hpp"
 #include "dataplane/wire_bytes.hpp"
 #include "tests/dataplane/forwarder_harness.hpp"
@@ -135,7 +136,9 @@ struct Expectation {
   std::uint32_t flow_key = 0;
 };
 
-class ForwarderPcapTest : public ::testing::Test {
+// Parameter: the config's `simd` setting, so that both the portable and the CPU-specific
+// forwarding code (when this CPU has it) pass every check.
+class ForwarderPcapTest : public ::testing::TestWithParam<const char*> {
  protected:
   void add(std::uint32_t id, Encap encap, const std::string& destination, std::set<fib::FaceId> faces,
            std::uint8_t hop_limit = 64, std::uint32_t flow_key = 0) {
@@ -149,10 +152,10 @@ class ForwarderPcapTest : public ::testing::Test {
   std::map<std::uint32_t, Expectation> expectations_;
 };
 
-TEST_F(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsDropped) {
+TEST_P(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsDropped) {
   ScratchDirectory scratch("fwd-pcap");
   const std::string config_path = scratch.file("sr.conf");
-  write_text(config_path, "stats " + file_prefix() + "\n" + kConfig);
+  write_text(config_path, "stats " + file_prefix() + "\nsimd " + GetParam() + "\n" + kConfig);
   auto config = parse_forwarder_config(kConfig, "sr.conf", scratch.path());
   ASSERT_TRUE(config.ok()) << config.error();
 
@@ -283,6 +286,8 @@ TEST_F(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsD
        "net_pcap2,rx_pcap=" + scratch.file("empty.pcap") + ",tx_pcap=" + scratch.file("out2.pcap")},
       config_path, {"--exit-when-idle", "0.5", "--duration", "60"});
   ASSERT_EQ(run.exit_status, 0) << run.log;
+  const bool avx512 = std::string(GetParam()) == "auto" && wire::names_avx512_supported();
+  EXPECT_NE(run.log.find(avx512 ? "avx512 code" : "portable code"), std::string::npos) << run.log;
 
   // Every output frame: an expected packet, on a face's port, exactly as that face builds it.
   std::set<std::uint32_t> seen;
@@ -334,6 +339,8 @@ TEST_F(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsD
   for (const char* unused : {"no_usable_next_hop", "packet_too_big", "chained_mbuf", "tx_queue_full", "punt_queue_full"})
     EXPECT_EQ(json_number(run.report, unused), 0u) << unused << " in " << run.report;
 }
+
+INSTANTIATE_TEST_SUITE_P(Simd, ForwarderPcapTest, ::testing::Values("auto", "off"));
 
 // Two forwarding lcores (sharing one CPU here): rx queues dealt between them, each with its
 // own tx queue on every port; together they forward everything, once.

@@ -2,7 +2,8 @@
 # every build, and with -DDMSC_FUZZ=ON (clang) the libFuzzer target and a bounded fuzz run.
 set(DMSC_WIRE_CORPUS_DIR ${CMAKE_CURRENT_SOURCE_DIR}/corpus/wire)
 
-add_executable(wire_test wire_test.cpp wire_frame_test.cpp wire_corpus_test.cpp wire_seeds.cpp)
+add_executable(wire_test wire_test.cpp wire_frame_test.cpp wire_corpus_test.cpp wire_seeds.cpp
+                         wire_names_avx512_test.cpp)
 target_link_libraries(wire_test dmsc_wire GTest::gtest_main)
 target_compile_definitions(wire_test PRIVATE DMSC_WIRE_CORPUS_DIR="${DMSC_WIRE_CORPUS_DIR}")
 gtest_discover_tests(wire_test PROPERTIES LABELS unit)

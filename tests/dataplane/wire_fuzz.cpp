@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dataplane/wire.hpp"
+#include "dataplane/wire_names_avx512.hpp"
 #include "fib/name.hpp"
 
 namespace dmsc::wire {
@@ -71,11 +72,26 @@ void check_names_against_reference(const std::uint8_t* data, ParseError error, c
           "component ends differ from check_wire_name");
 }
 
+// The forwarder's AVX-512 variant of parse_header() must parse exactly as the portable one.
+void check_avx512_variant(const std::uint8_t* data, std::size_t size, ParseError error, const PacketHeader& header) {
+  static const bool supported = names_avx512_supported();
+  if (!supported) return;
+  PacketHeader avx512_header;
+  const ParseError avx512_error = parse_header<detail::check_adjacent_names_avx512>(data, size, avx512_header);
+  require(avx512_error == error, "the AVX-512 name check gives another parse result");
+  if (error != ParseError::kNone) return;
+  require(avx512_header.destination_component_count == header.destination_component_count &&
+              std::memcmp(avx512_header.destination_component_ends, header.destination_component_ends,
+                          header.destination_component_count) == 0,
+          "the AVX-512 name check gives other component ends");
+}
+
 void check_packet(const std::uint8_t* data, std::size_t size) {
   PacketHeader header;
   const ParseError error = parse_header(data, size, header);
   require(std::strcmp(parse_error_name(error), "unknown") != 0, "unnamed parse error");
   check_names_against_reference(data, error, header);
+  check_avx512_variant(data, size, error, header);
   if (error != ParseError::kNone) return;
 
   require(header.payload_offset() + header.payload_length <= size, "payload beyond input");
