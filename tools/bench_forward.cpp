@@ -26,7 +26,9 @@
 #include <vector>
 
 #include "dataplane/counters.hpp"
+#include "dataplane/forwarding.hpp"
 #include "dataplane/stats_segment.hpp"
+#include "dataplane/wire_names_avx512.hpp"
 #include "dataplane/wire_reasons.hpp"
 #include "fib/expected.hpp"
 #include "tools/bench_common.hpp"
@@ -103,6 +105,8 @@ double run_testpmd(const std::string& mode, int port, const char* key, const std
   // --stats-period keeps testpmd forwarding until signalled (without it, it exits at EOF on stdin).
   for (const char* argument : {"--", "--auto-start", "--stats-period", "60", "--nb-cores", "1"}) arguments.push_back(argument);
   arguments.push_back("--forward-mode=" + mode);
+  // The forwarder's burst size, so that both move packets in the same batches.
+  arguments.push_back("--burst=" + std::to_string(dataplane::kBurstSize));
   arguments.push_back("--total-num-mbufs=" + std::to_string(mbufs));
   const Child child = spawn(arguments, work + "/testpmd-" + mode + ".log");
   tools::TelemetryClient telemetry(prefix);
@@ -318,12 +322,13 @@ int main(int argc, char** argv) {
       "\"rounds\":%s,\"packet_bytes\":%.1f,\"drops\":%s,\"unexpected_drops\":%" PRIu64 ",\"cycles_per_packet\":%.1f,"
       "\"cycles_per_packet_breakdown\":{\"classify_parse\":%.1f,\"fib_lookup\":%.1f,\"next_hop_rewrite\":%.1f},"
       "\"source_rxonly_mpps\":%.3f,\"source_cycles_per_packet\":%.1f,"
-      "\"conditions\":{\"forwarding_lcores\":1,\"distinct_packets\":%zu,\"name_octets\":%.1f,\"encapsulation\":\"%s\","
+      "\"conditions\":{\"forwarding_lcores\":1,\"forwarding_code\":\"%s\",\"forwarder_rx_burst\":%u,\"testpmd_burst\":%u,\"distinct_packets\":%zu,\"name_octets\":%.1f,\"encapsulation\":\"%s\","
       "\"miss_percent\":%.1f,\"source\":\"net_pcap infinite_rx\",\"sink\":\"net_null\",\"seconds\":%.1f,\"warmup\":%.1f,"
       "\"tsc_hz\":%" PRIu64 ",\"eal\":\"--no-huge -m 1024 --no-pci\"},\"cpu\":\"%s\"}\n",
       prefix_count, mpps, testpmd_mpps, ratio, rounds_json.c_str(), traffic->mean_frame_bytes, drops_json.c_str(), unexpected, cycles_per_packet,
       parse_per_packet, lookup_per_packet, cycles_per_packet - parse_per_packet - lookup_per_packet,
-      source_mpps, source_cycles, traffic->packets, traffic->mean_name_bytes, udp ? "udp4" : "ethernet", miss_percent,
+      source_mpps, source_cycles, wire::names_avx512_supported() ? "avx512" : "portable", unsigned{dataplane::kBurstSize},
+      unsigned{dataplane::kBurstSize}, traffic->packets, traffic->mean_name_bytes, udp ? "udp4" : "ethernet", miss_percent,
       seconds, warmup, tsc_hz, tools::json_escape(tools::cpu_model()).c_str());
   return 0;
 }
