@@ -24,6 +24,10 @@ namespace dmsc::dataplane {
   X(kForwarded, "forwarded", false, "DMSC packets sent to a next hop")                                \
   X(kPunted, "punted", false, "frames that are not DMSC data, written to the port's TAP")              \
   X(kInjected, "injected", false, "frames written to a TAP by the host and sent out of its port")     \
+  X(kAffinityKept, "affinity_kept", false, "packets with the A flag sent to their flow's earlier next hop")  \
+  X(kAffinityNew, "affinity_new", false, "A flows seen for the first time (or again after affinity-idle)")  \
+  X(kAffinityMoved, "affinity_moved", false, "A flows moved because their next hop left the entry's set")  \
+  X(kAffinityEvicted, "affinity_evicted", false, "live A flows forgotten for lack of room (raise affinity-flows)") \
   X(kMalformed, "malformed", true, "frames or DMSC headers that failed a check (see parse drops)")  \
   X(kNotForUs, "not_for_us", true, "frames unicast to another Ethernet address (a promiscuous port), or DMSC for another box")                \
   X(kHopLimitExceeded, "hop_limit_exceeded", true, "DMSC packets received with hop limit 0 or 1")    \
@@ -92,7 +96,7 @@ struct alignas(64) PortCounters {
 };
 
 inline constexpr std::uint64_t kStatsMagic = 0x31535443534d44ULL;  // "DMSCSTS1"
-inline constexpr std::uint32_t kStatsVersion = 2;
+inline constexpr std::uint32_t kStatsVersion = 3;
 inline constexpr std::size_t kMaxStatsLcores = 64;
 inline constexpr std::size_t kMaxStatsPorts = 16;
 

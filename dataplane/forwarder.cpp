@@ -151,6 +151,13 @@ Status Forwarder::start() {
     context->tx_queue = static_cast<std::uint16_t>(index);
     context->sends_injected = index == 0;
     context->forward_burst = pick_burst_handler(config_.allow_avx512);
+    context->tsc_hz = rte_get_tsc_hz();
+    if (config_.affinity_flows != 0) {
+      auto affinity = FlowAffinityTable::create(config_.affinity_flows, config_.affinity_idle_seconds);
+      if (!affinity) return Error{affinity.error()};
+      context->affinity = affinity->get();
+      affinity_tables_.push_back(std::move(*affinity));
+    }
     context->counters = &layout.lcores[index];
     context->counters->lcore_id = lcore_id;
     context->counters->in_use = 1;

@@ -63,6 +63,7 @@ class Forwarder {
   std::unique_ptr<fib::FibUpdateConsumer> channel_;
   std::unique_ptr<fib::FibUpdateSink> sink_;
   std::vector<std::unique_ptr<ForwardingContext>> lcores_;
+  std::vector<std::unique_ptr<FlowAffinityTable>> affinity_tables_;  // one per lcore
   std::atomic<bool> stop_lcores_{false};
   LcoreCounters* main_counters_ = nullptr;  // the service loop's punt/inject tallies
   std::vector<rte_ring*> rings_;

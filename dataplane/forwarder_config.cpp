@@ -131,6 +131,8 @@ class ConfigParser {
     if (keyword == "udp-port") return udp_port(words);
     if (keyword == "verify-udp-checksum") return verify_udp_checksum(words);
     if (keyword == "simd") return simd(words);
+    if (keyword == "affinity-flows") return affinity_flows(words);
+    if (keyword == "affinity-idle") return affinity_idle(words);
     if (keyword == "fib-capacity") return fib_capacity(words);
     if (keyword == "mbufs") return mbufs(words);
     if (keyword == "channel") return single_word(words, config_.channel);
@@ -143,7 +145,7 @@ class ConfigParser {
     }
     if (keyword == "routes") return routes_file(words);
     return Error{"unknown statement '" + std::string(keyword) +
-                 "' (expected ethertype, udp-port, verify-udp-checksum, simd, fib-capacity, mbufs, "
+                 "' (expected ethertype, udp-port, verify-udp-checksum, simd, affinity-flows, affinity-idle, fib-capacity, mbufs, "
                  "channel, stats, port, face, route or routes)"};
   }
 
@@ -186,6 +188,20 @@ class ConfigParser {
   Status simd(const std::vector<std::string_view>& words) {
     if (words.size() != 2 || (words[1] != "auto" && words[1] != "off")) return Error{"usage: simd auto|off"};
     config_.allow_avx512 = words[1] == "auto";
+    return ok_status();
+  }
+
+  Status affinity_flows(const std::vector<std::string_view>& words) {
+    const auto value = words.size() == 2 ? parse_integer<std::size_t>(words[1], 0, std::size_t{1} << 24) : std::nullopt;
+    if (!value) return Error{"usage: affinity-flows <0-16777216> (per forwarding lcore; 0: no flow affinity)"};
+    config_.affinity_flows = *value;
+    return ok_status();
+  }
+
+  Status affinity_idle(const std::vector<std::string_view>& words) {
+    const auto value = words.size() == 2 ? parse_integer<std::uint32_t>(words[1], 1, 86400) : std::nullopt;
+    if (!value) return Error{"usage: affinity-idle <1-86400> (seconds)"};
+    config_.affinity_idle_seconds = *value;
     return ok_status();
   }
 

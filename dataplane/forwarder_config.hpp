@@ -56,6 +56,11 @@ struct ForwarderConfig {
   // Use CPU-specific forwarding code (AVX-512 VBMI name checks) when the CPU has it; false
   // forces the portable code (for comparisons, or a CPU that misreports its features).
   bool allow_avx512 = true;
+  // Flow affinity (docs/wire-format.md §5.2, dataplane/affinity.hpp): A flows remembered per
+  // forwarding lcore (0: none; A packets then take the plain weighted pick), and for how long
+  // an unused one is kept.
+  std::size_t affinity_flows = 65536;
+  std::uint32_t affinity_idle_seconds = 60;
   // mbufs in the pool; 0: enough for every ring. A pcap replayed with infinite_rx=1 keeps all
   // its packets in the pool too: add them.
   std::size_t mbufs = 0;

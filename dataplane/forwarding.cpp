@@ -16,12 +16,6 @@ namespace {
 // all the same: the headroom is the PMD's choice).
 static_assert(RTE_PKTMBUF_HEADROOM >= kEncapsulationWriteLength);
 
-// Spreads flow keys over the 64 selection slots of a next-hop group: consecutive keys must not
-// land on consecutive slots, and one key always maps to one slot.
-inline std::uint64_t flow_hash(std::uint32_t flow_key) {
-  return (static_cast<std::uint64_t>(flow_key) * 0x9e3779b97f4a7c15ULL) >> 40;
-}
-
 inline bool is_multicast(const std::uint8_t* mac) { return (mac[0] & 1) != 0; }
 
 // Frames that are DMSC by EtherType or UDP port but not addressed to this box: another
@@ -168,6 +162,8 @@ template <wire::detail::NameCheck kCheckNames>
 
   rte_mbuf* out[kMaxPorts][kBurstSize];
   std::uint16_t out_count[kMaxPorts] = {};
+  const auto now_seconds = static_cast<std::uint32_t>(start / context.tsc_hz);
+  AffinityTally affinity;
   for (std::uint16_t i = 0; i < lane_count; ++i) {
     Lane& lane = lanes[i];
     const fib::NextHopGroup* group = results[i].group;
@@ -176,8 +172,14 @@ template <wire::detail::NameCheck kCheckNames>
       dropped[drop_count++] = lane.mbuf;
       continue;
     }
-    const fib::NextHop& hop = group->pick(flow_hash(lane.header.flow_key));
-    const Face* face = context.faces->find(hop.face);
+    fib::FaceId face_id;
+    if (unlikely(lane.header.affinity()) && context.affinity != nullptr) {
+      face_id = context.affinity->face_for(lane.header.destination.bytes, lane.header.destination.length,
+                                           lane.header.flow_key, *group, now_seconds, affinity);
+    } else {
+      face_id = group->pick(flow_hash(lane.header.flow_key)).face;
+    }
+    const Face* face = context.faces->find(face_id);
     if (unlikely(face == nullptr)) {
       tally.add(Counter::kNoUsableNextHop);
       dropped[drop_count++] = lane.mbuf;
@@ -209,6 +211,12 @@ template <wire::detail::NameCheck kCheckNames>
     mbuf->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
     encapsulate(*face, dmsc, packet_length, lane.header.flow_key);
     out[face->port_index][out_count[face->port_index]++] = mbuf;
+  }
+  if (affinity.kept + affinity.fresh + affinity.moved != 0) {
+    tally.add(Counter::kAffinityKept, affinity.kept);
+    tally.add(Counter::kAffinityNew, affinity.fresh);
+    tally.add(Counter::kAffinityMoved, affinity.moved);
+    tally.add(Counter::kAffinityEvicted, affinity.evicted);
   }
   bump(shared.processing_cycles, rte_rdtsc() - start);
   bump(shared.parse_cycles, parsed - start);

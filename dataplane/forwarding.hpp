@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "dataplane/affinity.hpp"
 #include "dataplane/counters.hpp"
 #include "dataplane/faces.hpp"
 #include "dataplane/forwarder_config.hpp"
@@ -71,6 +72,8 @@ struct alignas(64) ForwardingContext {
   std::uint16_t rx_queue_count = 0;
   LcoreCounters* counters = nullptr;
   const std::atomic<bool>* stop = nullptr;
+  FlowAffinityTable* affinity = nullptr;  // this lcore's A flows; nullptr: affinity-flows 0
+  std::uint64_t tsc_hz = 1;
 };
 
 // The lcore's main loop; returns when *context.stop is set.
