@@ -11,6 +11,7 @@ TEST(ForwarderConfig, ParsesPortsFacesAndRoutes) {
   auto config = parse(
       "# comment\n"
       "ethertype 0x88b6\nudp-port 7000\nverify-udp-checksum off\nfib-capacity 1000\nchannel dmsc-fib\n"
+      "simd off\naffinity-flows 0\naffinity-idle 5\n"
       "port p0 net_null0,size=64 rx-queues 2 mac 02:00:00:00:00:01 ipv4 10.0.0.1 ipv6 fd00::1 tap dmsc-p0\n"
       "face 1 ethernet p0 02:00:00:00:00:02 vlan 7\n"
       "face 2 udp4 p0 02:00:00:00:00:03 10.0.0.2 port 9000 checksum off\n"
@@ -21,6 +22,9 @@ TEST(ForwarderConfig, ParsesPortsFacesAndRoutes) {
   EXPECT_EQ(config->encap.udp_port, 7000);
   EXPECT_FALSE(config->encap.verify_udp_checksum);
   EXPECT_EQ(config->fib_capacity, 1000u);
+  EXPECT_FALSE(config->allow_avx512);
+  EXPECT_EQ(config->affinity_flows, 0u);
+  EXPECT_EQ(config->affinity_idle_seconds, 5u);
   EXPECT_EQ(config->channel, "dmsc-fib");
   EXPECT_EQ(config->stats, "dmsc-forwarder");
   ASSERT_EQ(config->ports.size(), 1u);
@@ -60,6 +64,9 @@ TEST(ForwarderConfig, ErrorsNameTheLineAndTheProblem) {
       {"port p0 net_null0 tap x,remote=eth0\n", "sr.conf:1: port 'p0': tap interface name 'x,remote=eth0'"},
       {"port p0 net_null0 mac 01:00:5e:00:00:01\n", "sr.conf:1: port 'p0': 01:00:5e:00:00:01 is not a unicast address"},
       {"port p0 net_null0 mac 00:00:00:00:00:00\n", "is not a unicast address"},
+      {"simd on\nport p0 net_null0\n", "sr.conf:1: usage: simd auto|off"},
+      {"affinity-flows -1\nport p0 net_null0\n", "sr.conf:1: usage: affinity-flows <0-16777216>"},
+      {"affinity-idle 0\nport p0 net_null0\n", "sr.conf:1: usage: affinity-idle <1-86400>"},
   };
   for (const auto& [text, message] : cases) {
     auto config = parse(text);
