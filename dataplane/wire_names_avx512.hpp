@@ -7,17 +7,18 @@
 // varies from packet to packet: a load latency per component, and a branch miss per packet at
 // the loop exit. Here no branch depends on the names.
 //
-// How. Both names lie back to back: up to 62 octets in one register (the common case; longer
-// pairs take the walk). next[i] = i + 1 + octet[i] is where a component starting at i ends;
-// clamped to 63, a position past the names (unequal to either length) that maps to itself (octets past the names read as
-// zero, so the chain moves up one at a time after them and stays there). The chain of
+// How. Both names lie back to back: up to 126 octets in two registers (nearly every packet;
+// longer pairs take the walk). next[i] = i + 1 + octet[i] is where a component starting at i
+// ends; clamped to 127, a position past the names (unequal to either length) that maps to
+// itself (octets past the names read as zero, so the chain moves up one at a time after them
+// and stays there). The chain of
 // component starts 0, next[0], next[next[0]], ... is built by doubling: with its first m
 // positions known and jump = next^m, positions m..2m-1 are jump[positions 0..m-1], and
 // next^2m = next^m[next^m]. Four rounds give the first 16 positions: both names together may
 // have up to 15 components here (more take the walk). The chain strictly rises until it
-// reaches 63, so it lands on a length at most once and never after passing it.
+// reaches 127, so it lands on a length at most once and never after passing it.
 // Well formed: the chain lands on the destination's length and on the total, and no component
-// before the total is empty (so each name, at most 62 octets, has at most 31 components).
+// before the total is empty (15 components together keep each name within its 32).
 //
 // The verdict and the ends equal check_adjacent_names()'s; the wire fuzz target checks that on
 // every input, and tests/dataplane/wire_test.cpp on generated names.
@@ -45,9 +46,8 @@ inline bool names_avx512_supported() {
 
 namespace detail {
 
-inline constexpr std::size_t kAvx512NamesOctets = 62;   // both names, in one register
-inline constexpr char kAvx512ChainSink = 63;             // past them, unequal to any length
-inline constexpr unsigned kAvx512NamesComponents = 15;   // both names, the chain's 16 positions
+inline constexpr std::size_t kAvx512NamesOctets = 126;  // both names, in two registers
+inline constexpr char kAvx512ChainSink = 127;            // past them, unequal to any length
 
 // The low 128 bits. (The maskz forms here and below: GCC 12's unmasked ones start from an
 // undefined register, which -Wmaybe-uninitialized reports.)
@@ -55,14 +55,22 @@ inline constexpr unsigned kAvx512NamesComponents = 15;   // both names, the chai
   return _mm512_maskz_extracti32x4_epi32(0xf, value, 0);
 }
 
+// 128 octets in two registers, indexed by one byte permute each: table[index] for 16 indexes.
+struct Octets128 {
+  __m512i low, high;  // positions 0..63, 64..127
+};
+[[gnu::target(DMSC_NAMES_AVX512_TARGET), gnu::always_inline]] inline __m512i lookup(const Octets128& table, __m512i index) {
+  return _mm512_permutex2var_epi8(table.low, index, table.high);
+}
+
 // One doubling round: positions m..2m-1 of the chain from positions 0..m-1 and jump = next^m,
 // then jump becomes next^2m.
 template <int m>
-[[gnu::target(DMSC_NAMES_AVX512_TARGET), gnu::always_inline]] inline void chain_round(__m128i& starts, __m512i& jump) {
-  const __m128i reached = low_lane(_mm512_maskz_permutexvar_epi8(~std::uint64_t{0}, _mm512_zextsi128_si512(starts), jump));
+[[gnu::target(DMSC_NAMES_AVX512_TARGET), gnu::always_inline]] inline void chain_round(__m128i& starts, Octets128& jump) {
+  const __m128i reached = low_lane(lookup(jump, _mm512_zextsi128_si512(starts)));
   constexpr unsigned kNewLanes = ((1u << (2 * m)) - 1) & ~((1u << m) - 1);
   starts = _mm_mask_mov_epi8(starts, static_cast<__mmask16>(kNewLanes), _mm_bslli_si128(reached, m));
-  if constexpr (m < 8) jump = _mm512_maskz_permutexvar_epi8(~std::uint64_t{0}, jump, jump);
+  if constexpr (m < 8) jump = {lookup(jump, jump.low), lookup(jump, jump.high)};
 }
 
 [[gnu::target(DMSC_NAMES_AVX512_TARGET)]] inline bool check_adjacent_names_avx512(const std::uint8_t* destination,
@@ -76,10 +84,15 @@ template <int m>
                                        43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
                                        23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
                                        1, 0);
-  // A masked load: no octet past the names is read.
-  const __m512i octets = _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, total), destination);
-  __m512i jump = _mm512_min_epu8(_mm512_adds_epu8(_mm512_add_epi8(lane, _mm512_set1_epi8(1)), octets),
-                                 _mm512_set1_epi8(kAvx512ChainSink));
+  // Masked loads: no octet past the names is read (a load with an empty mask reads nothing).
+  const std::size_t high_octets = total > 64 ? total - 64 : 0;
+  const Octets128 octets = {
+      _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, total - high_octets), destination),
+      _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, high_octets), destination + 64)};
+  const __m512i sink = _mm512_set1_epi8(kAvx512ChainSink);
+  Octets128 jump = {
+      _mm512_min_epu8(_mm512_adds_epu8(_mm512_add_epi8(lane, _mm512_set1_epi8(1)), octets.low), sink),
+      _mm512_min_epu8(_mm512_adds_epu8(_mm512_add_epi8(lane, _mm512_set1_epi8(65)), octets.high), sink)};
   // Positions 0..2m-1 of the chain, m = 1, 2, 4, 8. All 16 sit in the low 128-bit lane, so
   // moving jump[positions 0..m-1] up to lanes m..2m-1 is an in-lane shift.
   __m128i starts = _mm_setzero_si128();
@@ -87,8 +100,8 @@ template <int m>
   chain_round<2>(starts, jump);
   chain_round<4>(starts, jump);
   chain_round<8>(starts, jump);
-  // The length octet of each component (the chain's positions are < 64).
-  const __m128i first_octets = low_lane(_mm512_maskz_permutexvar_epi8(~std::uint64_t{0}, _mm512_zextsi128_si512(starts), octets));
+  // The length octet of each component.
+  const __m128i first_octets = low_lane(lookup(octets, _mm512_zextsi128_si512(starts)));
   const __mmask16 before_total = _mm_cmplt_epu8_mask(starts, _mm_set1_epi8(static_cast<char>(total)));
   const __mmask16 in_destination = _mm_cmplt_epu8_mask(starts, _mm_set1_epi8(static_cast<char>(destination_length)));
   const bool lands = _mm_cmpeq_epu8_mask(starts, _mm_set1_epi8(static_cast<char>(destination_length))) != 0 &&

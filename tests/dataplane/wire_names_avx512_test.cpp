@@ -1,5 +1,5 @@
 // The AVX-512 name check must give check_adjacent_names()'s verdict and component ends on every
-// input: valid name pairs of every size around its limits (62 octets, 15 components), and the
+// input: valid name pairs of every size around its limits (126 octets, 15 components), and the
 // same pairs damaged one octet at a time.
 #include "dataplane/wire_names_avx512.hpp"
 
@@ -43,7 +43,7 @@ TEST(WireNamesAvx512, AgreesWithTheWalk) {
   std::mt19937_64 random(7);
   std::size_t valid = 0;
   for (std::size_t round = 0; round < 200000; ++round) {
-    const std::size_t destination_length = 1 + random() % 70;
+    const std::size_t destination_length = 1 + random() % 100;
     const std::size_t source_length = random() % 40;
     const std::size_t max_component = 1 + random() % 12;  // short components reach 15 and beyond
     std::vector<std::uint8_t> names = random_name(random, destination_length, max_component);
@@ -61,15 +61,18 @@ TEST(WireNamesAvx512, AgreesWithTheWalk) {
 
 TEST(WireNamesAvx512, BoundaryCases) {
   if (!names_avx512_supported()) GTEST_SKIP() << "this CPU has no AVX-512 VBMI";
-  // The root source name, a 62-octet pair, a 63-octet pair (the walk), 15 and 16 components.
+  // The root source name; pairs of 62-64 octets (one register or two) and of 126 and 127 (the
+  // walk); 14-17 components.
   expect_same_verdict({3, 'a', 'b', 'c'}, 4);
-  std::vector<std::uint8_t> pair62(62, 'x');  // two names of one 30-octet component
-  pair62[0] = 30, pair62[31] = 30;
-  expect_same_verdict(pair62, 31);
-  std::vector<std::uint8_t> pair63 = pair62;  // the source grows to 31
-  pair63.push_back('x');
-  pair63[31] = 31;
-  expect_same_verdict(pair63, 31);
+  for (const std::size_t total : {62, 63, 64, 65, 126, 127}) {
+    const std::size_t destination = total / 2, source = total - destination;
+    std::vector<std::uint8_t> pair(total, 'x');  // two names of one component each
+    pair[0] = static_cast<std::uint8_t>(destination - 1);
+    pair[destination] = static_cast<std::uint8_t>(source - 1);
+    expect_same_verdict(pair, destination);
+    pair[destination] = static_cast<std::uint8_t>(source);  // the source overruns by one
+    expect_same_verdict(pair, destination);
+  }
   for (std::size_t components : {14, 15, 16, 17}) {
     std::vector<std::uint8_t> names;
     for (std::size_t i = 0; i < components; ++i) names.insert(names.end(), {1, 'a'});
