@@ -49,7 +49,9 @@ TEST(FlowAffinity, FlowsKeepTheirHopWhenHopsAreAddedOrReweighted) {
   std::map<std::uint32_t, fib::FaceId> second;
   for (std::uint32_t flow = 0; flow < 1000; ++flow) {
     second[flow] = (*table)->face_for(name_bytes, kName.size(), flow, without_one, 20, tally);
-    if (first[flow] == 2) EXPECT_EQ(second[flow], 2u);
+    if (first[flow] == 2) {
+      EXPECT_EQ(second[flow], 2u);
+    }
     EXPECT_NE(second[flow], 1u);
   }
   EXPECT_GT(tally.moved, 300u);
