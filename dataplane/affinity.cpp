@@ -36,7 +36,10 @@ std::uint64_t FlowAffinityTable::flow_id(const std::uint8_t* destination, std::s
   std::uint64_t states[fib::kMaxHashedBlocks];
   fib::chain_states(key_, destination, destination_length / fib::kHashBlock, states);
   const std::uint64_t name_hash = fib::prefix_hash_at(key_, destination, destination_length, states);
-  const std::uint64_t id = fib::detail::mum(name_hash ^ flow_key, key_.multiplier_a);
+  // Two multiplies: one mum of (name hash ^ consecutive flow keys) leaves the bucket bits
+  // clustered for some keys (tests: ConsecutiveFlowKeysOfOneNameSpreadOverTheBuckets).
+  const std::uint64_t id =
+      fib::detail::mum(fib::detail::mum(name_hash ^ flow_key, key_.multiplier_a), key_.multiplier_b);
   return id == 0 ? 1 : id;  // 0 marks an empty slot
 }
 

@@ -18,7 +18,9 @@
 //
 // Per lcore, no locks: one writer and reader, its lcore. With several lcores a flow must reach
 // the same lcore every time: RSS does that for UDP encapsulation (the source port carries the
-// flow key, §6.2); untagged Ethernet DMSC is not hashed by NICs and stays on queue 0.
+// flow key, §6.2) as long as the flow keeps arriving on the same port; untagged Ethernet DMSC
+// is not hashed by NICs and stays on queue 0. A flow that changes ingress port may land on
+// another lcore's table and be picked afresh there.
 
 #include <cstddef>
 #include <cstdint>

@@ -21,7 +21,7 @@
 // before the total is empty (15 components together keep each name within its 32).
 //
 // The verdict and the ends equal check_adjacent_names()'s; the wire fuzz target checks that on
-// every input, and tests/dataplane/wire_test.cpp on generated names.
+// every input, and tests/dataplane/wire_names_avx512_test.cpp on generated names.
 //
 // Callers compile with DMSC_NAMES_AVX512_TARGET so this inlines, and check
 // names_avx512_supported() once at start-up.
