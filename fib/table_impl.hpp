@@ -47,8 +47,8 @@ inline bool same_name(const std::uint8_t* a, const std::uint8_t* b, std::size_t 
   if (length >= 16) {
     const std::size_t last = length - 16;
     __m128i differ = _mm_or_si128(_mm_xor_si128(load(a), load(b)), _mm_xor_si128(load(a + last), load(b + last)));
-    // Without branches (a min() compiled to one missed on names around 32 octets).
-    const std::size_t second = detail::select(last < 16, last, 16), third = detail::select(last < 32, last, 32);
+    // Without branches (a plain min() compiled to one that missed on names around 32 octets).
+    const std::size_t second = detail::branchless_min(last, 16), third = detail::branchless_min(last, 32);
     differ = _mm_or_si128(differ, _mm_xor_si128(load(a + second), load(b + second)));
     differ = _mm_or_si128(differ, _mm_xor_si128(load(a + third), load(b + third)));
     for (std::size_t i = 48; i < last; i += 16)  // longer than 64 octets

@@ -101,8 +101,7 @@ class BurstLookup {
       std::uint64_t state = impl_.key.seed;
       lane.states[0] = state;
       for (std::size_t j = 0; j < kLaneBlocks; ++j) {
-        const std::size_t offset =
-            detail::select(kHashBlock * j <= name.length - kHashBlock, kHashBlock * j, name.length - kHashBlock);
+        const std::size_t offset = detail::branchless_min(kHashBlock * j, name.length - kHashBlock);
         state = chain_step(impl_.key, state, name.bytes + offset);
         lane.states[j + 1] = state;
       }
