@@ -249,9 +249,11 @@ TEST_P(ForwarderPcapTest, EveryPacketLeavesByTheRightPortRewrittenOrIsCountedAsD
   expected_drops["malformed"] = 0;
   for (const auto& [reason, count] : expected_parse_drops) expected_drops["malformed"] += count;
   // Every reason of the codec's table is exercised here, end to end.
-  for (const auto& reason : wire::parse_error_table())
-    if (reason.value != wire::ParseError::kNone && reason.value != wire::ParseError::kTruncatedErrorPayload)
+  for (const auto& reason : wire::parse_error_table()) {
+    if (reason.value != wire::ParseError::kNone && reason.value != wire::ParseError::kTruncatedErrorPayload) {
       EXPECT_EQ(expected_parse_drops.count(reason.name), 1u) << "no test frame for " << reason.name;
+    }
+  }
   // Not DMSC (ARP, an IS-IS LLC frame, UDP for another address): the host stack's; p0 has no TAP.
   const wire::MacAddress broadcast = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   add_raw(wire::build_ethernet_frame(broadcast, kPeerMac, 0x0806, Bytes(28, 0)));
