@@ -156,8 +156,10 @@ class BurstLookup {
     if (match != 0) {
       const Entry* entry = impl_.entry_at(bucket.handles[std::countr_zero(match)].load(std::memory_order_acquire));
       __builtin_prefetch(entry);
-      __builtin_prefetch(reinterpret_cast<const std::uint8_t*>(entry) + offsetof(Entry, name) +
-                         lane.length - 1);
+      // The arena keeps an entry of up to a line within one line (arena.hpp); a longer one
+      // needs its second line too.
+      if (Entry::bytes_for(lane.length) > Arena::kCacheLine)
+        __builtin_prefetch(reinterpret_cast<const std::uint8_t*>(entry) + Arena::kCacheLine);
       lane.found = entry;
     } else if (bucket.overflow.load(std::memory_order_acquire) != 0) {
       // The run goes on in the next bucket, a round later. (Runs are short at half the
