@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   liburcu-dev
+  libssl-dev
   libnuma-dev libpcap-dev
   python3 python3-scapy
   iproute2 tcpdump
