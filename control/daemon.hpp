@@ -1,0 +1,57 @@
+#pragma once
+// The control daemon around the protocol core: packet sockets per circuit, the clock, the FIB
+// push to the forwarder over the shm channel, the sequence number state file and the local
+// API socket. One thread; run() returns when `stop` becomes non-zero.
+
+#include <csignal>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/daemon_config.hpp"
+#include "control/instance.hpp"
+#include "control/packet_io.hpp"
+#include "fib/update_channel.hpp"
+
+namespace dmsc::control {
+
+struct DaemonOptions {
+  std::string api_socket;  // UNIX socket path of the local API (empty: none)
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+class Daemon final : public CoreOutput {
+ public:
+  static Expected<std::unique_ptr<Daemon>> create(DaemonConfig config, DaemonOptions options);
+  ~Daemon() override;
+  int run(volatile std::sig_atomic_t& stop);
+
+  void send_pdu(std::size_t circuit, std::span<const std::uint8_t> pdu) override;
+  void log(LogLevel level, const std::string& text) override;
+  void routes_changed(const Rib& rib, const std::vector<RouteChange>& changes) override;
+
+ private:
+  Daemon(DaemonConfig config, DaemonOptions options);
+  double now() const;
+  void poll_links();
+  void serve_api();
+  void save_sequence();
+  void push_routes();
+
+  DaemonConfig config_;
+  DaemonOptions options_;
+  double started_;
+  std::unique_ptr<Instance> instance_;
+  std::vector<std::optional<PacketSocket>> sockets_;
+  std::vector<bool> link_up_;
+  std::unique_ptr<fib::RouteSyncProducer> producer_;
+  bool producer_started_ = false;
+  int api_fd_ = -1;
+  std::uint32_t saved_sequence_ = 0;
+};
+
+// Reads the sequence number saved in `path` (0 when absent or unreadable).
+std::uint32_t load_sequence(const std::string& path);
+
+}  // namespace dmsc::control

@@ -1,0 +1,97 @@
+// dmsc-controld: the SR box's IS-IS control daemon (control/README.md).
+//   dmsc-controld --config FILE [--socket PATH] [--log-level debug|info|warning|error]
+//   dmsc-controld show COMMAND [json] [--socket PATH]      (a client of the local API)
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "control/daemon.hpp"
+
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+void on_signal(int) { stop_requested = 1; }
+
+constexpr const char* kDefaultSocket = "/run/dmsc-controld.sock";
+
+const char* kUsage =
+    "usage: dmsc-controld --config FILE [--socket PATH] [--log-level debug|info|warning|error]\n"
+    "       dmsc-controld show adjacencies|lsdb|lsdb detail|rib|spf-log|counters [json] [--socket PATH]\n";
+
+int show(const std::string& command, const std::string& path) {
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    std::fprintf(stderr, "dmsc-controld show: cannot reach the daemon at %s: %s (is it running?)\n", path.c_str(),
+                 std::strerror(errno));
+    return 3;
+  }
+  const std::string request = command + "\n";
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) return 3;
+  char buffer[65536];
+  std::string answer;
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
+  close(fd);
+  std::fwrite(answer.data(), 1, answer.size(), stdout);
+  return answer.rfind("unknown command", 0) == 0 ? 2 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace dmsc::control;
+  std::string config_path, socket_path = kDefaultSocket, log_level = "info";
+  std::string show_command;
+  bool showing = argc > 1 && std::strcmp(argv[1], "show") == 0;
+  for (int i = showing ? 2 : 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--config" && has_value) config_path = argv[++i];
+    else if (arg == "--socket" && has_value) socket_path = argv[++i];
+    else if (arg == "--log-level" && has_value) log_level = argv[++i];
+    else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (showing) show_command += (show_command.empty() ? "" : " ") + arg;
+    else {
+      std::fprintf(stderr, "dmsc-controld: unexpected argument '%s'\n%s", arg.c_str(), kUsage);
+      return 2;
+    }
+  }
+  if (showing) return show(show_command, socket_path);
+  if (config_path.empty()) {
+    std::fprintf(stderr, "dmsc-controld: --config is required\n%s", kUsage);
+    return 2;
+  }
+  DaemonOptions options;
+  options.api_socket = socket_path;
+  if (log_level == "debug") options.log_level = LogLevel::kDebug;
+  else if (log_level == "info") options.log_level = LogLevel::kInfo;
+  else if (log_level == "warning") options.log_level = LogLevel::kWarning;
+  else if (log_level == "error") options.log_level = LogLevel::kError;
+  else {
+    std::fprintf(stderr, "dmsc-controld: bad --log-level '%s'\n", log_level.c_str());
+    return 2;
+  }
+  auto config = load_daemon_config(config_path);
+  if (!config) {
+    std::fprintf(stderr, "dmsc-controld: %s\n", config.error().c_str());
+    return 2;
+  }
+  auto daemon = Daemon::create(std::move(*config), options);
+  if (!daemon) {
+    std::fprintf(stderr, "dmsc-controld: %s\n", daemon.error().c_str());
+    return 1;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  return (*daemon)->run(stop_requested);
+}
