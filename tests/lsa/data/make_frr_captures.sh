@@ -62,9 +62,12 @@ capture() {
   isis_conf r1 0001 | lab_frr_start r1 -
   sleep 2   # r1's hellos in state Down before r2 exists
   isis_conf r2 0002 | lab_frr_start r2 -
-  wait_until 30 lab_isis_adj_up r1 eth1 && wait_until 30 lab_isis_adj_up r2 eth1 \
-    && wait_until 30 lab_has_route r2 10.255.0.1/32 isis \
-    && wait_until 30 lab_has_route r1 10.255.0.2/32 isis || { lab_diag; lab_fail "$name: no convergence"; }
+  if ! { wait_until 30 lab_isis_adj_up r1 eth1 && wait_until 30 lab_isis_adj_up r2 eth1 \
+      && wait_until 30 lab_has_route r2 10.255.0.1/32 isis \
+      && wait_until 30 lab_has_route r1 10.255.0.2/32 isis; }; then
+    lab_diag
+    lab_fail "$name: no convergence"
+  fi
   sleep 12  # one periodic CSNP (every 10 s on p2p) after the final LSPs
   lab_vtysh r1 'show isis database detail' >"$raw/r1-database.txt"
   lab_vtysh r1 'show isis interface detail' 'show isis neighbor detail' >"$raw/r1-state.txt"
@@ -80,12 +83,12 @@ capture() {
 
 run() {
   case $1 in
-    plain) CONF_EXTRA_IF= CONF_EXTRA_ROUTER= \
+    plain) CONF_EXTRA_IF='' CONF_EXTRA_ROUTER='' \
              capture p2p-plain iih-states,lsp-last,csnp-last,psnp-last ;;
     md5) CONF_EXTRA_IF=" isis password md5 $iih_key" \
            CONF_EXTRA_ROUTER=" domain-password md5 $lsp_key authenticate snp validate" \
            capture p2p-md5 iih-states,lsp-last,csnp-last,psnp-last ;;
-    fragments) CONF_EXTRA_IF= CONF_EXTRA_ROUTER= \
+    fragments) CONF_EXTRA_IF='' CONF_EXTRA_ROUTER='' \
                  capture lsp-fragments r1:lsp-last,r1:csnp-last,r2:psnp-last 300 ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
