@@ -15,7 +15,7 @@ packages=(
   libssl-dev
   libnuma-dev libpcap-dev
   python3 python3-scapy
-  iproute2 tcpdump
+  iproute2 tcpdump jq
 )
 
 missing=()
