@@ -173,6 +173,9 @@ class Instance {
   double spf_due_ = 0;
   std::string spf_reason_;
   Rib rib_;
+  Rib next_rib_;
+  std::vector<RouteChange> changes_;
+  std::vector<NodeAdvertisement> nodes_;
   SpfResult spf_result_;
   std::optional<Topology> topology_;
   SpfLog spf_log_;

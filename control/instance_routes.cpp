@@ -3,19 +3,10 @@
 #include <map>
 
 #include "control/instance.hpp"
+#include "control/lsdb_nodes.hpp"
 
 namespace dmsc::control {
 
-namespace {
-
-NodeId node_id(const lsa::NodeId& id) {
-  NodeId out;
-  std::copy(id.system.octets.begin(), id.system.octets.end(), out.octets.begin());
-  out.octets[6] = id.pseudonode;
-  return out;
-}
-
-}  // namespace
 
 void Instance::schedule_spf(const std::string& why, double now) {
   if (spf_pending_) return;  // the run already due covers this change too
@@ -27,36 +18,18 @@ void Instance::schedule_spf(const std::string& why, double now) {
 void Instance::run_spf(double now) {
   spf_pending_ = false;
   const auto started = std::chrono::steady_clock::now();
-  // One advertisement per node from all its live fragments; a node whose fragment 0 is missing
-  // or purged is left out (ISO 10589 §7.2.5: its LSP set is not usable).
-  std::vector<NodeAdvertisement> nodes;
-  const lsa::NodeId* current = nullptr;
-  bool usable_set = false;
-  for (const auto& [id, record] : lsdb_) {
-    if (current == nullptr || id.node != *current) {
-      current = &id.node;
-      usable_set = id.fragment == 0 && !record.purged && record.remaining(now) != 0;
-      if (usable_set) {
-        nodes.emplace_back();
-        nodes.back().id = node_id(id.node);
-        nodes.back().overload = (record.header.flags & lsa::kLspFlagOverload) != 0;
-      }
-    }
-    if (!usable_set || record.purged || record.remaining(now) == 0) continue;
-    NodeAdvertisement& node = nodes.back();
-    for (const lsa::IsReach& reach : record.tlvs.is_reach) node.links.push_back({node_id(reach.neighbor), reach.metric});
-    for (const lsa::ServicePrefix& prefix : record.tlvs.service_prefixes)
-      node.prefixes.push_back({prefix.name, prefix.metric, prefix.flags});
-  }
-  auto topology = Topology::build(nodes);
+  describe_nodes(lsdb_, now, nodes_);
+  auto topology = Topology::build(nodes_);
   if (!topology) {
     log(LogLevel::kError, "SPF not run: " + topology.error());
     return;
   }
   topology_ = std::move(*topology);
   const NodeId root = node_id({config_.system_id, 0});
-  Rib rib;
-  if (topology_->find(root)) {
+  Rib& rib = next_rib_;  // the RIBs swap: each keeps its storage for the run after next
+  if (!topology_->find(root)) {
+    rib = Rib{};  // our own LSP is not in yet: no routes
+  } else {
     if (Status status = compute_spf(*topology_, root, spf_result_); !status) {
       log(LogLevel::kError, "SPF failed: " + status.error());
       return;
@@ -66,9 +39,8 @@ void Instance::run_spf(double now) {
       return;
     }
   }
-  std::vector<RouteChange> changes;
-  diff_ribs(rib_, rib, changes);
-  rib_ = std::move(rib);
+  diff_ribs(rib_, rib, changes_);
+  std::swap(rib_, next_rib_);
   bump(Counter::kSpfRuns);
   const auto duration = std::chrono::steady_clock::now() - started;
   SpfLogEntry entry;
@@ -80,8 +52,8 @@ void Instance::run_spf(double now) {
   entry.trigger = spf_reason_;
   spf_log_.record(std::move(entry));
   log(LogLevel::kDebug, "SPF (" + spf_reason_ + "): " + std::to_string(topology_->node_count()) + " nodes, " +
-                            std::to_string(rib_.size()) + " routes, " + std::to_string(changes.size()) + " changed");
-  if (!changes.empty()) output_.routes_changed(rib_, changes);
+                            std::to_string(rib_.size()) + " routes, " + std::to_string(changes_.size()) + " changed");
+  if (!changes_.empty()) output_.routes_changed(rib_, changes_);
 }
 
 }  // namespace dmsc::control
