@@ -1,6 +1,9 @@
 // Runs lsa_fuzz.cpp's checks in every build (no libFuzzer needed): PDUs of every type we
 // build, with and without authentication, then deterministic random mutations of each.
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <vector>
 
@@ -8,9 +11,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
-int main() {
+int main(int argc, char** argv) {
   using namespace dmsc::lsa;
   std::vector<std::vector<std::uint8_t>> seeds;
+  // Committed corpus files (real FRR PDUs among them), then PDUs of our own.
+  for (int i = 1; i < argc; ++i)
+    for (const auto& entry : std::filesystem::directory_iterator(argv[i])) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      seeds.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
   for (const AuthKey& auth : {AuthKey{}, AuthKey{AuthMode::kHmacMd5, "k", 1}, AuthKey{AuthMode::kHmacSha256, "k", 2}}) {
     HelloParams hello;
     hello.source = test::system_id(1);
@@ -34,9 +43,10 @@ int main() {
   std::mt19937_64 random(1);
   std::size_t runs = 0;
   for (const auto& seed : seeds) {
+    if (seed.empty()) continue;
     LLVMFuzzerTestOneInput(seed.data(), seed.size());
     ++runs;
-    for (int i = 0; i < 20000; ++i) {
+    for (int i = 0; i < 10000; ++i) {
       std::vector<std::uint8_t> input = seed;
       const int flips = 1 + static_cast<int>(random() % 4);
       for (int f = 0; f < flips; ++f) {
