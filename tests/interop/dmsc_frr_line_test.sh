@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # dmsc-controld next to real FRR: a line d1 - frr - d2 in three namespaces.
-#   dmsc_frr_line_test.sh CONTROLD [plain|md5|wrong-key|events]
+#   dmsc_frr_line_test.sh CONTROLD [plain|md5|wrong-key|events|fragments]
 # plain:     adjacencies Up both sides; FRR lists our LSPs; our Service Prefix TLVs cross FRR and
 #            the far daemon installs the route with the right next hop and metric; FRR installs
 #            IP routes to our TLV 135 prefixes.
 # md5:       the same with HMAC-MD5 on hellos, LSPs and SNPs on every side.
 # wrong-key: d2 has the wrong hello key: no adjacency there, and d2 logs why.
+# fragments: d1 announces 600 names: several LSP fragments, all flooded by FRR, all routed at d2.
 # events:    link down -> the far daemon withdraws the route; daemon restart -> sequence numbers
 #            continue (with and without the state file) and no stale route remains; malformed
 #            PDUs -> counted, adjacency and LSDB unaffected.
@@ -14,7 +15,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=frr_lab.sh
 source "$here/frr_lab.sh"
-controld=${1:?usage: $0 CONTROLD [plain|md5|wrong-key|events]}
+controld=${1:?usage: $0 CONTROLD [plain|md5|wrong-key|events|fragments]}
 mode=${2:-plain}
 [[ -x $controld ]] || { echo "FAIL: $controld is not executable" >&2; exit 1; }
 
@@ -90,6 +91,9 @@ $auth_lsp
 state-file $LAB_DIR/$1/sequence
 timer csnp-interval 2
 CONF
+  if [[ $mode == fragments && $1 == d1 ]]; then
+    for i in $(seq 1 600); do echo "service-prefix /svc/bulk/team-$((i % 23))/service-$i metric $((i % 7))"; done
+  fi
 }
 
 controld_start() { # NAME, configuration on stdin ("-" keeps the one written before)
@@ -166,6 +170,17 @@ echo "dmsc_frr_line $mode: adjacencies Up $t_adj ms, names routed across FRR $t_
 lab_vtysh frr 'show isis database' | sed 's/^/  /'
 show d2 rib | sed 's/^/  d2 rib: /'
 
+if [[ $mode == fragments ]]; then
+  bulk_routes() { show d2 rib json | jq '[.routes[] | select(.prefix | startswith("/svc/bulk/"))] | length'; }
+  all_bulk() { [[ $(bulk_routes) == 600 ]]; }
+  wait_until 20 all_bulk || fail "d2 routes $(bulk_routes) of d1's 600 names"
+  fragments=$(lab_vtysh frr 'show isis database' | grep -c '^d1\.00-')
+  ((fragments >= 3)) || fail "FRR holds $fragments fragments of d1's LSP"
+  show d2 rib json | jq -e '.routes[] | select(.prefix == "/svc/bulk/team-5/service-51") | select(.cost == 22 and .next_hops[0].system_id == "0000.0000.0010.00")' >/dev/null \
+    || fail "d2: /svc/bulk/team-5/service-51 not at cost 10+10+2 via FRR"
+  echo "dmsc_frr_line fragments: ok: 600 names in $fragments fragments crossed FRR, all routed at d2 ($(ms) ms)"
+  exit 0
+fi
 if [[ $mode != events ]]; then
   echo "dmsc_frr_line $mode: ok"
   exit 0
