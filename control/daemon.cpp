@@ -58,7 +58,9 @@ Expected<std::unique_ptr<Daemon>> Daemon::create(DaemonConfig config, DaemonOpti
   std::unique_ptr<Daemon> daemon(new Daemon(std::move(config), std::move(options)));
   if (!daemon->config_.channel.empty()) {
     fib::ChannelConfig channel;
-    channel.shm_name = daemon->config_.channel;
+    // The same name as the forwarder's `channel` statement, which takes it with or without '/'.
+    const std::string& name = daemon->config_.channel;
+    channel.shm_name = name[0] == '/' ? name : "/" + name;
     auto producer = fib::RouteSyncProducer::create(channel);
     if (!producer) return Error{"FIB channel " + channel.shm_name + ": " + producer.error()};
     daemon->producer_ = std::move(*producer);
