@@ -15,6 +15,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=frr_lab.sh
 source "$here/frr_lab.sh"
+# shellcheck source=dmsc_lab.sh
+source "$here/dmsc_lab.sh"
 controld=${1:?usage: $0 CONTROLD [plain|md5|wrong-key|events|fragments]}
 mode=${2:-plain}
 [[ -x $controld ]] || { echo "FAIL: $controld is not executable" >&2; exit 1; }
@@ -96,28 +98,6 @@ CONF
   fi
 }
 
-controld_start() { # NAME, configuration on stdin ("-" keeps the one written before)
-  local name=$1
-  mkdir -p "$LAB_DIR/$name"
-  [[ ${2:-} == - ]] || cat >"$LAB_DIR/$name/controld.conf"
-  ip netns exec "$(lab_ns "$name")" "$controld" --config "$LAB_DIR/$name/controld.conf" \
-    --socket "$LAB_DIR/$name/api.sock" --log-level debug >>"$LAB_DIR/$name/controld.log" 2>&1 &
-  echo $! >"$LAB_DIR/$name/controld.pid"
-  wait_until 5 test -S "$LAB_DIR/$name/api.sock" || fail "$name: dmsc-controld did not start"
-}
-controld_stop() {
-  local pid
-  pid=$(cat "$LAB_DIR/$1/controld.pid")
-  kill "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-}
-show() { "$controld" show "${@:2}" --socket "$LAB_DIR/$1/api.sock"; }
-adjacency_up() { show "$1" adjacencies json | jq -e '.adjacencies[] | select(.state == "Up")' >/dev/null; }
-has_route() { # NAME PREFIX NEXT_HOP_SYSTEM_ID COST
-  show "$1" rib json | jq -e --arg p "$2" --arg h "$3" --argjson c "$4" \
-    '.routes[] | select(.prefix == $p and .cost == $c and ([.next_hops[].system_id] == [$h]))' >/dev/null
-}
-no_route() { ! show "$1" rib json | jq -e --arg p "$2" '.routes[] | select(.prefix == $p)' >/dev/null; }
 frr_lsp_seq() { # LSP-ID: the sequence number FRR holds for it, in decimal
   # (FRR 8.4's "show isis database json" repeats keys in one object for several LSPs: use text.)
   local hex
