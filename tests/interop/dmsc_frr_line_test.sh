@@ -148,7 +148,10 @@ show d2 lsdb json | jq -e '.lsps[] | select(.lsp_id == "0000.0000.0001.00-00") |
   || fail "d2: d1's LSP lacks the /svc/alpha Service Prefix"
 echo "dmsc_frr_line $mode: adjacencies Up $t_adj ms, names routed across FRR $t_routes ms after start"
 lab_vtysh frr 'show isis database' | sed 's/^/  /'
-show d2 rib | sed 's/^/  d2 rib: /'
+for what in adjacencies "lsdb detail" rib spf-log; do
+  echo "  d2: dmsc-controld show $what"
+  show d2 $what | sed 's/^/    /'
+done
 
 if [[ $mode == fragments ]]; then
   bulk_routes() { show d2 rib json | jq '[.routes[] | select(.prefix | startswith("/svc/bulk/"))] | length'; }
