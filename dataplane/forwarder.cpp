@@ -219,6 +219,23 @@ void Forwarder::service_punt_paths() {
   }
 }
 
+// The punt TAP follows its port's carrier, as linux-cp does in VPP: the routing daemon on the TAP
+// sees a link failure at once instead of after a hold time.
+void Forwarder::mirror_carrier(std::size_t p, bool link_up) {
+  StartedPort& port = ports_[p];
+  if (port.tap_port_id == UINT16_MAX || link_up == port.tap_link_up) return;
+  const int rc = link_up ? rte_eth_dev_set_link_up(port.tap_port_id) : rte_eth_dev_set_link_down(port.tap_port_id);
+  const char* state = link_up ? "up" : "down";
+  if (rc != 0) {
+    std::fprintf(stderr, "dmsc-forwarder: port %s link %s, but its TAP cannot be set %s: %s\n",
+                 config_.ports[p].name.c_str(), state, state, rte_strerror(-rc));
+    return;
+  }
+  port.tap_link_up = link_up;
+  std::fprintf(stderr, "dmsc-forwarder: port %s link %s: TAP %s set %s\n", config_.ports[p].name.c_str(), state,
+               config_.ports[p].tap.c_str(), state);
+}
+
 void Forwarder::refresh_stats() {
   StatsLayout& layout = stats_.layout();
   const fib::TableStats table = table_->stats();
@@ -229,8 +246,8 @@ void Forwarder::refresh_stats() {
   for (std::size_t p = 0; p < ports_.size(); ++p) {
     rte_eth_stats eth{};
     if (rte_eth_stats_get(ports_[p].port_id, &eth) != 0) continue;
-    rte_eth_link link{};
-    rte_eth_link_get_nowait(ports_[p].port_id, &link);
+    const bool link_up = port_link_up(ports_[p]);
+    mirror_carrier(p, link_up);
     PortCounters& counters = layout.ports[p];
     store_counter(counters.rx_packets, eth.ipackets);
     store_counter(counters.tx_packets, eth.opackets);
@@ -240,7 +257,7 @@ void Forwarder::refresh_stats() {
     store_counter(counters.rx_errors, eth.ierrors);
     store_counter(counters.tx_errors, eth.oerrors);
     store_counter(counters.rx_no_mbuf, eth.rx_nombuf);
-    std::atomic_ref<std::uint32_t>(counters.link_up).store(link.link_status, std::memory_order_relaxed);
+    std::atomic_ref<std::uint32_t>(counters.link_up).store(link_up ? 1 : 0, std::memory_order_relaxed);
   }
 }
 

@@ -51,6 +51,7 @@ class Forwarder {
   Status load_static_routes();
   void service_punt_paths();
   void refresh_stats();
+  void mirror_carrier(std::size_t port, bool link_up);
 
   ForwarderConfig config_;
   StatsSegment stats_;

@@ -1,5 +1,7 @@
 #include "dataplane/ports.hpp"
 
+#include <cstdio>
+
 #include <rte_bus.h>
 #include <rte_dev.h>
 #include <rte_errno.h>
@@ -102,6 +104,7 @@ Expected<StartedPort> configure_port(const PortConfig& config, std::uint16_t por
   rte_eth_dev_info info{};
   rte_eth_dev_info_get(started.port_id, &info);
   started.driver = info.driver_name ? info.driver_name : "?";
+  started.kernel_interface = af_packet_interface(config.device);
   return started;
 }
 
@@ -135,6 +138,33 @@ Expected<std::uint16_t> start_tap(const PortConfig& config, const wire::MacAddre
 void stop_port(std::uint16_t port_id) {
   rte_eth_dev_stop(port_id);
   rte_eth_dev_close(port_id);
+}
+
+}  // namespace dmsc::dataplane
+
+namespace dmsc::dataplane {
+
+std::string af_packet_interface(const std::string& device) {
+  if (device.rfind("net_af_packet", 0) != 0) return {};
+  const std::size_t at = device.find("iface=");
+  if (at == std::string::npos) return {};
+  const std::size_t start = at + 6;
+  return device.substr(start, device.find(',', start) - start);
+}
+
+bool port_link_up(const StartedPort& port) {
+  if (!port.kernel_interface.empty()) {
+    // /sys/class/net/<if>/carrier reads 1 when the interface is up with a carrier (a veth: both
+    // ends up); reading it fails while the interface is down.
+    std::FILE* file = std::fopen(("/sys/class/net/" + port.kernel_interface + "/carrier").c_str(), "r");
+    if (file == nullptr) return false;
+    const int c = std::fgetc(file);
+    std::fclose(file);
+    return c == '1';
+  }
+  rte_eth_link link{};
+  rte_eth_link_get_nowait(port.port_id, &link);
+  return link.link_status == RTE_ETH_LINK_UP;
 }
 
 }  // namespace dmsc::dataplane

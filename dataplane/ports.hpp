@@ -22,7 +22,16 @@ struct StartedPort {
   std::string driver;
   bool rss = false;
   std::uint16_t tap_port_id = UINT16_MAX;  // UINT16_MAX: no TAP
+  // The kernel interface behind a net_af_packet port (its `iface=`): that PMD reports the link
+  // up whatever the interface does, so the carrier is read from the kernel instead.
+  std::string kernel_interface;
+  bool tap_link_up = true;  // what the TAP was last set to (it mirrors the port's carrier)
 };
+
+// The interface named by `iface=` in a net_af_packet device string; empty for other devices.
+std::string af_packet_interface(const std::string& device);
+// The port's carrier: from the kernel for af_packet ports, from the PMD otherwise.
+bool port_link_up(const StartedPort& port);
 
 // `tx_queues` = forwarding lcores.
 Expected<StartedPort> start_port(const PortConfig& config, std::uint16_t tx_queues, rte_mempool* pool);
