@@ -19,6 +19,7 @@
 #include "control/spf.hpp"
 #include "control/topology.hpp"
 #include "tools/bench_common.hpp"
+#include "tools/spf_grid.hpp"
 
 using namespace dmsc;
 using namespace dmsc::control;
@@ -44,67 +45,18 @@ struct Figures {
   }
 };
 
-struct Grid {
-  std::vector<NodeAdvertisement> nodes;
-  std::size_t links = 0;  // undirected
-  std::size_t anycast_origins = 0;
-};
-
-Grid make_grid(std::size_t routers, std::size_t side, std::size_t prefixes, bool spread,
-               double anycast_percent, std::size_t anycast_names, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  Grid grid;
-  grid.nodes.resize(routers);
-  for (std::size_t i = 0; i < routers; ++i) grid.nodes[i].id = NodeId::router(i + 1);
-  auto connect = [&](std::size_t a, std::size_t b) {
-    const std::uint32_t metric = spread ? static_cast<std::uint32_t>(1 + rng() % 63) : 10;
-    grid.nodes[a].links.push_back({grid.nodes[b].id, metric});
-    grid.nodes[b].links.push_back({grid.nodes[a].id, metric});
-    ++grid.links;
-  };
-  for (std::size_t i = 0; i < routers; ++i) {
-    if ((i % side) + 1 < side && i + 1 < routers) connect(i, i + 1);
-    if (i + side < routers) connect(i, i + side);
-  }
-  for (std::size_t i = 0; i < routers; ++i) {
-    NodeAdvertisement& node = grid.nodes[i];
-    node.prefixes.reserve(prefixes + 1);
-    for (std::size_t j = 0; j < prefixes; ++j) {
-      const std::string text = "/svc/r" + std::to_string(i) + "/p" + std::to_string(j);
-      node.prefixes.push_back({*fib::Name::parse(text), static_cast<std::uint32_t>(rng() % 16), 0});
-    }
-    if (anycast_names > 0 && static_cast<double>(rng() % 10000) < anycast_percent * 100) {
-      const std::string text = "/svc/any/a" + std::to_string(rng() % anycast_names);
-      node.prefixes.push_back({*fib::Name::parse(text), static_cast<std::uint32_t>(rng() % 4),
-                               kPrefixFlagAnycast});
-      ++grid.anycast_origins;
-    }
-  }
-  return grid;
-}
-
 double ms_since(double start) { return (tools::now_seconds() - start) * 1e3; }
 
-lsa::NodeId lsa_node(const NodeId& id) {
-  lsa::NodeId out;
-  std::copy_n(id.octets.begin(), 6, out.system.octets.begin());
-  out.pseudonode = id.octets[6];
-  return out;
-}
-
 // The grid as the daemon would hold it: each router's LSP set, built and decoded.
-Lsdb make_lsdb(const Grid& grid, std::size_t& lsp_octets) {
+Lsdb make_lsdb(const tools::Grid& grid, std::size_t& lsp_octets) {
   Lsdb lsdb;
   lsp_octets = 0;
   for (const NodeAdvertisement& node : grid.nodes) {
-    lsa::LspContent content;
-    content.areas = {{0x49, 0x00, 0x01}};
-    for (const Link& link : node.links) content.is_reach.push_back({lsa_node(link.neighbor), link.metric, {}});
-    for (const ServicePrefix& prefix : node.prefixes) content.service_prefixes.push_back({prefix.name, prefix.metric, prefix.flags});
+    const lsa::LspContent content = tools::grid_lsp_content(node);
     const auto fragments = lsa::pack_lsp_fragments(content, lsa::kMaxPduLength, {});
     for (std::size_t f = 0; f < fragments.size(); ++f) {
       lsa::LspHeader header;
-      header.id = {lsa_node(node.id), static_cast<std::uint8_t>(f)};
+      header.id = {tools::lsa_node(node.id), static_cast<std::uint8_t>(f)};
       header.sequence = 1;
       header.remaining_lifetime = 1200;
       header.flags = lsa::kLspFlagLevel2;
@@ -142,8 +94,15 @@ int main(int argc, char** argv) {
 
   std::fprintf(stderr, "generating a %zux%zu grid: %zu routers, %zu prefixes each ...\n", side,
                (routers + side - 1) / side, routers, prefixes);
-  const Grid grid =
-      make_grid(routers, side, prefixes, spread, anycast_percent, anycast_names, seed);
+  tools::GridSpec spec;
+  spec.routers = routers;
+  spec.side = side;
+  spec.prefixes_per_router = prefixes;
+  spec.metric_spread = spread;
+  spec.anycast_percent = anycast_percent;
+  spec.anycast_names = anycast_names;
+  spec.seed = seed;
+  const tools::Grid grid = tools::make_grid(spec);
 
   std::size_t lsp_octets = 0;
   const Lsdb lsdb = make_lsdb(grid, lsp_octets);

@@ -1,10 +1,9 @@
 #pragma once
 // The grid of routers the SPF benchmarks run on, and its routers' LSP content.
 //
-// make_grid draws from the generator in exactly the order bench_spf.cpp's make_grid does (link
-// metrics row by row, then per router its prefix metrics and the anycast draw), so that for the
-// same routers, prefixes and seed both benchmarks see the same topology and the same metrics.
-// (bench_spf.cpp keeps its own copy; it can include this header instead.)
+// Shared by tools/bench spf and tools/bench spf_frr, so that for the same routers, prefixes and
+// seed both see the same topology and metrics (link metrics row by row, then per router its
+// prefix metrics and the anycast draw).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
