@@ -220,6 +220,10 @@ Expected<DaemonConfig> parse_daemon_config(std::string_view text, std::string_vi
       else if (words[1] == "lsp-refresh") t.lsp_refresh = static_cast<std::uint16_t>(seconds);
       else if (words[1] == "lsp-gen-interval") t.lsp_gen_interval = seconds;
       else if (words[1] == "spf-delay") t.spf_delay = seconds;
+      else if (words[1] == "spf-short-delay") t.spf_short_delay = seconds;
+      else if (words[1] == "spf-long-delay") t.spf_long_delay = seconds;
+      else if (words[1] == "spf-time-to-learn") t.spf_time_to_learn = seconds;
+      else if (words[1] == "spf-holddown") t.spf_holddown = seconds;
       else if (words[1] == "csnp-interval") t.csnp_interval = seconds;
       else if (words[1] == "lsp-retransmit") t.lsp_retransmit = seconds;
       else return p.fail("timer: unknown timer '" + std::string(words[1]) + "'");

@@ -11,7 +11,8 @@
 //   service-prefix NAME [metric N] [anycast]
 //   ip-prefix A.B.C.D/LEN [metric N]
 //   application-id N                    lsp-mtu N
-//   timer lsp-lifetime|lsp-refresh|lsp-gen-interval|spf-delay|csnp-interval|lsp-retransmit SECONDS
+//   timer lsp-lifetime|lsp-refresh|lsp-gen-interval|csnp-interval|lsp-retransmit SECONDS
+//   timer spf-delay|spf-short-delay|spf-long-delay|spf-time-to-learn|spf-holddown SECONDS  (RFC 8405)
 //   channel SHM-NAME                    (the forwarder's FIB update channel)
 //   state-file PATH                     (our LSP sequence number across restarts)
 

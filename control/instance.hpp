@@ -171,6 +171,11 @@ class Instance {
   // SPF.
   bool spf_pending_ = false;
   double spf_due_ = 0;
+  // RFC 8405's state: quiet, short wait (until learn_until_), long wait; back to quiet once no
+  // change came until holddown_until_.
+  enum class SpfBackoff : std::uint8_t { kQuiet, kShortWait, kLongWait } spf_backoff_ = SpfBackoff::kQuiet;
+  double spf_learn_until_ = 0;
+  double spf_holddown_until_ = 0;
   std::string spf_reason_;
   Rib rib_;
   Rib next_rib_;

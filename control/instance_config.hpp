@@ -31,7 +31,14 @@ struct TimerConfig {
   std::uint16_t lsp_lifetime = 1200;  // seconds
   std::uint16_t lsp_refresh = 900;
   double lsp_gen_interval = 0.05;     // minimum time between two originations of our LSPs
-  double spf_delay = 0.05;            // from an LSDB change to the SPF it triggers
+  // SPF back-off (RFC 8405): the first change after a quiet spell runs SPF spf_delay later;
+  // changes within spf_time_to_learn of it spf_short_delay later, later ones spf_long_delay
+  // later, until no change came for spf_holddown.
+  double spf_delay = 0.05;
+  double spf_short_delay = 0.2;
+  double spf_long_delay = 1;
+  double spf_time_to_learn = 1;
+  double spf_holddown = 2;
   double csnp_interval = 10;
   double lsp_retransmit = 5;          // p2p: resend an unacknowledged LSP after this long
   double zero_age_lifetime = 60;      // a purged LSP's header is kept this long

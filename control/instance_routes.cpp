@@ -9,9 +9,22 @@ namespace dmsc::control {
 
 
 void Instance::schedule_spf(const std::string& why, double now) {
+  const TimerConfig& t = config_.timers;
+  if (spf_backoff_ != SpfBackoff::kQuiet && now >= spf_holddown_until_) spf_backoff_ = SpfBackoff::kQuiet;
+  if (spf_backoff_ == SpfBackoff::kShortWait && now >= spf_learn_until_) spf_backoff_ = SpfBackoff::kLongWait;
+  spf_holddown_until_ = now + t.spf_holddown;  // every change restarts the hold-down
   if (spf_pending_) return;  // the run already due covers this change too
+  double delay = t.spf_delay;
+  switch (spf_backoff_) {
+    case SpfBackoff::kQuiet:
+      spf_backoff_ = SpfBackoff::kShortWait;
+      spf_learn_until_ = now + t.spf_time_to_learn;
+      break;
+    case SpfBackoff::kShortWait: delay = t.spf_short_delay; break;
+    case SpfBackoff::kLongWait: delay = t.spf_long_delay; break;
+  }
   spf_pending_ = true;
-  spf_due_ = now + config_.timers.spf_delay;
+  spf_due_ = now + delay;
   spf_reason_ = why;
 }
 

@@ -241,3 +241,39 @@ TEST(Instance, AServicePrefixTheNetworkMangledIsSkippedButTheLspIsKept) {
 
 }  // namespace
 }  // namespace dmsc::control
+
+namespace dmsc::control {
+namespace {
+
+TEST(Instance, SpfBacksOffDuringAStormAndIsPromptAfterAQuietSpell) {
+  // RFC 8405: a change after a quiet spell runs SPF after spf_delay; a storm of changes runs
+  // it ever less often; after the hold-down the next change is prompt again.
+  test::Lab lab;
+  lab.add_router(1);
+  lab.add_router(2, "/svc/b");
+  lab.connect(0, 1);
+  lab.start_all();
+  lab.run(5);  // quiet
+  const auto runs = [&] { return lab[0].counter(Counter::kSpfRuns); };
+  std::vector<lsa::ServicePrefix> prefixes = lab.routers[1].config.service_prefixes;
+  // A storm: router 2 changes its names every 50 ms for 4 s.
+  const std::uint64_t before = runs();
+  for (int i = 0; i < 80; ++i) {
+    prefixes.push_back({*fib::Name::parse("/svc/storm/" + std::to_string(i)), 1, 0});
+    lab[1].set_service_prefixes(prefixes, lab.now);
+    lab.run(0.05);
+  }
+  const std::uint64_t storm_runs = runs() - before;
+  EXPECT_LE(storm_runs, 12u) << "80 changes in 4 s: 1 prompt + short waits for 1 s + long waits";
+  EXPECT_GE(storm_runs, 4u);
+  lab.run(3);  // past the hold-down: quiet again
+  const std::uint64_t quiet = runs();
+  prefixes.push_back({*fib::Name::parse("/svc/after"), 1, 0});
+  lab[1].set_service_prefixes(prefixes, lab.now);
+  lab.run(0.15);  // origination (50 ms) + flooding + spf_delay (50 ms)
+  EXPECT_EQ(runs(), quiet + 1);
+  EXPECT_NE(lab[0].rib().find(*fib::Name::parse("/svc/after")), nullptr);
+}
+
+}  // namespace
+}  // namespace dmsc::control
