@@ -32,7 +32,7 @@ namespace dmsc::dataplane {
   X(kNotForUs, "not_for_us", true, "frames unicast to another Ethernet address (a promiscuous port), or DMSC for another box")                \
   X(kHopLimitExceeded, "hop_limit_exceeded", true, "DMSC packets received with hop limit 0 or 1")    \
   X(kNoRoute, "no_route", true, "no FIB entry matches the destination name")                         \
-  X(kNoUsableNextHop, "no_usable_next_hop", true, "the chosen next hop's face is not configured")    \
+  X(kNoUsableNextHop, "no_usable_next_hop", true, "the chosen next hop's face is not configured, or has not learned its neighbour yet")    \
   X(kPacketTooBig, "packet_too_big", true, "packet larger than the out port's MTU once encapsulated") \
   X(kChainedMbuf, "chained_mbuf", true, "frame larger than one mbuf (scatter is not supported)")     \
   X(kTxQueueFull, "tx_queue_full", true, "packets the out port's tx queue refused")                  \

@@ -62,13 +62,16 @@ FaceTable FaceTable::build(const ForwarderConfig& config, const std::vector<Port
   FaceTable table;
   fib::FaceId largest = 0;
   for (const FaceConfig& face : config.faces) largest = std::max(largest, face.id);
-  table.faces_.resize(static_cast<std::size_t>(largest) + 1);
+  table.slot_count_ = static_cast<std::size_t>(largest) + 1;
+  table.slots_ = std::make_unique<std::atomic<Face*>[]>(table.slot_count_);
+  for (std::size_t i = 0; i < table.slot_count_; ++i) table.slots_[i].store(nullptr, std::memory_order_relaxed);
   for (const FaceConfig& face_config : config.faces) {
     const auto port_position = std::find_if(config.ports.begin(), config.ports.end(),
                                             [&](const PortConfig& p) { return p.name == face_config.port; });
     const std::size_t port_index = static_cast<std::size_t>(port_position - config.ports.begin());
     const PortConfig& port = config.ports[port_index];
-    Face& face = table.faces_[face_config.id];
+    Face& face = *new Face;
+    table.slots_[face_config.id].store(&face, std::memory_order_release);
     face.kind = face_config.kind;
     face.port_index = static_cast<std::uint16_t>(port_index);
     std::size_t ip_and_udp = 0;
@@ -93,10 +96,56 @@ FaceTable FaceTable::build(const ForwarderConfig& config, const std::vector<Port
     std::memcpy(face.header.data() + kEncapsulationWriteLength - face.header_length, scratch, face.header_length);
     const std::size_t mtu = ports[port_index].mtu;
     face.max_packet_length = static_cast<std::uint16_t>(mtu > ip_and_udp ? mtu - ip_and_udp : 0);
-    face.usable = 1;
+    face.learns_neighbour = face_config.learn_neighbour ? 1 : 0;
+    face.usable = face_config.learn_neighbour ? 0 : 1;  // a learning face waits for a hello
     ++table.count_;
   }
   return table;
+}
+
+FaceTable& FaceTable::operator=(FaceTable&& other) noexcept {
+  if (this != &other) {
+    this->~FaceTable();
+    slots_ = std::move(other.slots_);
+    slot_count_ = other.slot_count_;
+    count_ = other.count_;
+    other.slot_count_ = other.count_ = 0;
+  }
+  return *this;
+}
+
+FaceTable::~FaceTable() {
+  for (std::size_t i = 0; i < slot_count_; ++i) delete slots_[i].load(std::memory_order_relaxed);
+  slots_.reset();
+  slot_count_ = 0;
+}
+
+bool FaceTable::learns_on_port(std::size_t port_index) const {
+  for (std::size_t i = 0; i < slot_count_; ++i) {
+    const Face* face = slots_[i].load(std::memory_order_relaxed);
+    if (face != nullptr && face->learns_neighbour && face->port_index == port_index) return true;
+  }
+  return false;
+}
+
+std::vector<fib::FaceId> FaceTable::learn_neighbour(std::size_t port_index, const wire::MacAddress& mac,
+                                                   fib::Qsbr& qsbr) {
+  std::vector<fib::FaceId> changed;
+  for (std::size_t i = 0; i < slot_count_; ++i) {
+    Face* face = slots_[i].load(std::memory_order_relaxed);
+    if (face == nullptr || !face->learns_neighbour || face->port_index != port_index) continue;
+    // The Ethernet header starts header_length octets before the end of the template; its
+    // destination MAC comes first.
+    std::uint8_t* destination = face->header.data() + kEncapsulationWriteLength - face->header_length;
+    if (face->usable && std::memcmp(destination, mac.data(), 6) == 0) continue;
+    Face* copy = new Face(*face);
+    std::memcpy(copy->header.data() + kEncapsulationWriteLength - copy->header_length, mac.data(), 6);
+    copy->usable = copy->max_packet_length != 0;
+    slots_[i].store(copy, std::memory_order_release);
+    qsbr.retire(face, [](void* object, void*) { delete static_cast<Face*>(object); }, nullptr);
+    changed.push_back(static_cast<fib::FaceId>(i));
+  }
+  return changed;
 }
 
 void encapsulate_ip(const Face& face, std::uint8_t* packet, std::size_t packet_length, std::uint32_t flow_key) {

@@ -4,8 +4,11 @@
 // sending a DMSC packet to a face is one copy of the template plus a few length and checksum
 // fields. No DPDK here: the forwarder calls encapsulate() on mbuf data, tests on plain buffers.
 //
-// Threading: FaceTable is built once at start-up and read-only afterwards; any lcore may call
-// find() and encapsulate() concurrently.
+// Threading: FaceTable is built once at start-up; any lcore may call find() and encapsulate()
+// concurrently. Faces that learn their neighbour's MAC change afterwards, under QSBR: the one
+// writer thread (the forwarder's main thread) publishes a new copy of the face and retires the
+// old one, which is freed once every forwarding lcore has passed a quiescent state. Readers
+// never wait.
 
 #include <array>
 #include <cstddef>
@@ -15,6 +18,10 @@
 
 #include "dataplane/forwarder_config.hpp"
 #include "fib/next_hop.hpp"
+#include "fib/qsbr.hpp"
+
+#include <atomic>
+#include <memory>
 
 namespace dmsc::dataplane {
 
@@ -28,6 +35,7 @@ struct alignas(64) Face {
   // The encapsulation, right-aligned: it ends where the DMSC packet starts.
   std::array<std::uint8_t, kEncapsulationWriteLength> header{};
   std::uint8_t usable = 0;
+  std::uint8_t learns_neighbour = 0;  // its destination MAC comes from the neighbour's hellos
   FaceKind kind = FaceKind::kEthernet;
   std::uint8_t header_length = 0;  // octets in front of the DMSC packet
   std::uint8_t l3_offset = 0;      // where the IP header starts, from the encapsulation's start
@@ -47,17 +55,28 @@ class FaceTable {
  public:
   // `ports[i]` are the addresses of config.ports[i] as the device reports them.
   static FaceTable build(const ForwarderConfig& config, const std::vector<PortAddresses>& ports);
+  FaceTable() = default;
+  FaceTable(FaceTable&& other) noexcept { *this = std::move(other); }
+  FaceTable& operator=(FaceTable&& other) noexcept;
+  ~FaceTable();
 
   // nullptr for an id that is not a usable face.
   const Face* find(fib::FaceId id) const {
-    if (id >= faces_.size()) return nullptr;
-    const Face& face = faces_[id];
-    return face.usable ? &face : nullptr;
+    if (id >= slot_count_) return nullptr;
+    const Face* face = slots_[id].load(std::memory_order_acquire);
+    return face != nullptr && face->usable ? face : nullptr;
   }
   std::size_t size() const { return count_; }
+  bool learns_on_port(std::size_t port_index) const;
+
+  // The neighbour on port `port_index` has MAC `mac` (from its IS-IS hello): every face of the
+  // port that learns its neighbour and does not have that MAC yet gets a new copy with it, made
+  // usable; the old copy goes to `qsbr`. Writer thread only. Returns the ids of faces changed.
+  std::vector<fib::FaceId> learn_neighbour(std::size_t port_index, const wire::MacAddress& mac, fib::Qsbr& qsbr);
 
  private:
-  std::vector<Face> faces_;  // indexed by face id
+  std::unique_ptr<std::atomic<Face*>[]> slots_;  // indexed by face id; nullptr: no face
+  std::size_t slot_count_ = 0;
   std::size_t count_ = 0;
 };
 

@@ -112,6 +112,7 @@ Status Forwarder::start() {
   }
   stats_.layout().header.port_count = static_cast<std::uint32_t>(ports_.size());
   faces_ = FaceTable::build(config_, addresses);
+  for (std::size_t p = 0; p < config_.ports.size(); ++p) learning_ports_.push_back(faces_.learns_on_port(p));
 
   auto qsbr = fib::Qsbr::create(workers);
   if (!qsbr) return Error{qsbr.error()};
@@ -200,6 +201,7 @@ void Forwarder::service_punt_paths() {
     if (port.punt_ring == nullptr) continue;
     const std::uint16_t tap = ports_[p].tap_port_id;
     unsigned count = rte_ring_sc_dequeue_burst(port.punt_ring, reinterpret_cast<void**>(packets), kBurstSize, nullptr);
+    if (count != 0 && learning_ports_[p]) learn_neighbours(p, packets, count);
     if (count != 0) {
       const std::uint16_t sent = rte_eth_tx_burst(tap, 0, packets, static_cast<std::uint16_t>(count));
       bump((*main_counters_)[Counter::kPunted], sent);
@@ -217,6 +219,25 @@ void Forwarder::service_punt_paths() {
       }
     }
   }
+}
+
+// Faces configured with `learn` take their neighbour's MAC from the point-to-point IS-IS hellos
+// (802.3 + LLC FE FE 03 to AllISs, PDU type 17) punted from their port.
+void Forwarder::learn_neighbours(std::size_t p, rte_mbuf* const* packets, unsigned count) {
+  static constexpr std::uint8_t kAllIss[6] = {0x09, 0x00, 0x2b, 0x00, 0x00, 0x05};
+  for (unsigned i = 0; i < count; ++i) {
+    const auto* frame = rte_pktmbuf_mtod(packets[i], const std::uint8_t*);
+    if (rte_pktmbuf_data_len(packets[i]) < 22 || std::memcmp(frame, kAllIss, 6) != 0 || frame[14] != 0xfe ||
+        frame[15] != 0xfe || frame[16] != 0x03 || frame[17] != 0x83 || (frame[21] & 0x1f) != 17)
+      continue;
+    wire::MacAddress neighbour;
+    std::memcpy(neighbour.data(), frame + 6, 6);
+    for (const fib::FaceId face : faces_.learn_neighbour(p, neighbour, *qsbr_))
+      std::fprintf(stderr, "dmsc-forwarder: face %u learned its neighbour %02x:%02x:%02x:%02x:%02x:%02x from an IS-IS hello on port %s\n",
+                   face, neighbour[0], neighbour[1], neighbour[2], neighbour[3], neighbour[4], neighbour[5],
+                   config_.ports[p].name.c_str());
+  }
+  qsbr_->poll();
 }
 
 // The punt TAP follows its port's carrier, as linux-cp does in VPP: the routing daemon on the TAP

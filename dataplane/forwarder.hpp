@@ -52,6 +52,7 @@ class Forwarder {
   void service_punt_paths();
   void refresh_stats();
   void mirror_carrier(std::size_t port, bool link_up);
+  void learn_neighbours(std::size_t port, rte_mbuf* const* packets, unsigned count);
 
   ForwarderConfig config_;
   StatsSegment stats_;
@@ -59,6 +60,7 @@ class Forwarder {
   std::vector<StartedPort> ports_;
   std::vector<PortRuntime> port_runtime_;
   FaceTable faces_;
+  std::vector<bool> learning_ports_;  // ports with a face that learns its neighbour's MAC
   std::unique_ptr<fib::Qsbr> qsbr_;
   std::unique_ptr<fib::Table> table_;
   std::unique_ptr<fib::FibUpdateConsumer> channel_;

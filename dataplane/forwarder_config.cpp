@@ -261,7 +261,7 @@ class ConfigParser {
 
   Status face(const std::vector<std::string_view>& words) {
     if (words.size() < 5)
-      return Error{"usage: face <id> ethernet <port> <neighbour-mac> [vlan N] | face <id> udp4|udp6 <port> <gateway-mac> <remote-ip> [port N] [checksum on|off] [vlan N]"};
+      return Error{"usage: face <id> ethernet <port> <neighbour-mac>|learn [vlan N] | face <id> udp4|udp6 <port> <gateway-mac> <remote-ip> [port N] [checksum on|off] [vlan N]"};
     FaceConfig face;
     const auto id = parse_integer<fib::FaceId>(words[1], 1, kMaxFaces - 1);
     if (!id) return Error{"face id must be 1-" + std::to_string(kMaxFaces - 1)};
@@ -281,9 +281,13 @@ class ConfigParser {
     face.port = std::string(words[3]);
     const PortConfig* port = config_.find_port(face.port);
     if (!port) return Error{label + ": no port named '" + face.port + "' (declare ports before faces)"};
-    const auto mac = parse_mac(words[4]);
-    if (!mac) return Error{label + ": bad MAC address '" + std::string(words[4]) + "'"};
-    face.neighbour = *mac;
+    if (words[4] == "learn" && face.kind == FaceKind::kEthernet) {
+      face.learn_neighbour = true;
+    } else {
+      const auto mac = parse_mac(words[4]);
+      if (!mac) return Error{label + ": bad MAC address '" + std::string(words[4]) + "'"};
+      face.neighbour = *mac;
+    }
     if (face.kind == FaceKind::kUdp4) {
       const auto remote = parse_ipv4(words[5]);
       if (!remote) return Error{label + ": bad IPv4 address '" + std::string(words[5]) + "'"};

@@ -38,6 +38,9 @@ struct FaceConfig {
   FaceKind kind = FaceKind::kEthernet;
   std::string port;               // PortConfig::name
   wire::MacAddress neighbour{};   // the next hop's MAC (or the IP gateway's, for UDP)
+  // Ethernet faces: take the neighbour's MAC from the IS-IS hellos received on the port (a
+  // point-to-point link has one neighbour); the face is unusable until the first hello.
+  bool learn_neighbour = false;
   std::optional<std::uint16_t> vlan;
   wire::Ipv4Address remote4{};    // kUdp4
   wire::Ipv6Address remote6{};    // kUdp6

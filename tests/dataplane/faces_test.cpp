@@ -74,5 +74,51 @@ TEST(Faces, EncapsulationsEqualTheWireBuilders) {
   EXPECT_EQ(faces.find(5)->max_packet_length, 1500 - 48);
 }
 
+TEST(Faces, ALearningFaceIsUnusableUntilItsNeighbourIsKnownAndThenCarriesItsMac) {
+  auto config = parse_forwarder_config(
+      "port p0 net_null0\nport p1 net_null1\n"
+      "face 1 ethernet p0 learn\n"
+      "face 2 ethernet p0 learn vlan 7\n"
+      "face 3 ethernet p1 learn\n"
+      "face 4 ethernet p1 02:00:00:00:00:44\n",
+      "t", "");
+  ASSERT_TRUE(config.ok()) << config.error();
+  const wire::MacAddress mac0 = {0x02, 0, 0, 0, 0, 0x01}, mac1 = {0x02, 0, 0, 0, 0, 0x11};
+  FaceTable faces = FaceTable::build(*config, {PortAddresses{mac0, 1500}, PortAddresses{mac1, 1500}});
+  auto qsbr = fib::Qsbr::create(1);
+  ASSERT_TRUE(qsbr.ok());
+  EXPECT_TRUE(faces.learns_on_port(0));
+  EXPECT_EQ(faces.find(1), nullptr);
+  EXPECT_EQ(faces.find(2), nullptr);
+  EXPECT_EQ(faces.find(3), nullptr);
+  ASSERT_NE(faces.find(4), nullptr);
+
+  const wire::MacAddress neighbour = {0x02, 0, 0, 0, 0x66, 0x01};
+  EXPECT_EQ(faces.learn_neighbour(0, neighbour, **qsbr), (std::vector<fib::FaceId>{1, 2}));
+  const Bytes packet = sample_packet(10);
+  ASSERT_NE(faces.find(1), nullptr);
+  EXPECT_EQ(encapsulated(*faces.find(1), packet), wire::build_ethernet_frame(neighbour, mac0, wire::kDefaultEthertype, packet));
+  EXPECT_EQ(encapsulated(*faces.find(2), packet), wire::build_ethernet_frame(neighbour, mac0, wire::kDefaultEthertype, packet, 7));
+  EXPECT_EQ(faces.find(3), nullptr) << "another port's face learns nothing from p0";
+  // The same neighbour again changes nothing; a new one replaces it (a new copy: readers of the
+  // old one are not disturbed, and it is freed after a grace period).
+  EXPECT_TRUE(faces.learn_neighbour(0, neighbour, **qsbr).empty());
+  const Face* before = faces.find(1);
+  const wire::MacAddress replaced = {0x02, 0, 0, 0, 0x66, 0x02};
+  EXPECT_EQ(faces.learn_neighbour(0, replaced, **qsbr), (std::vector<fib::FaceId>{1, 2}));
+  EXPECT_NE(faces.find(1), before);
+  EXPECT_EQ(encapsulated(*faces.find(1), packet), wire::build_ethernet_frame(replaced, mac0, wire::kDefaultEthertype, packet));
+  EXPECT_EQ(faces.find(4)->header, FaceTable::build(*config, {PortAddresses{mac0, 1500}, PortAddresses{mac1, 1500}}).find(4)->header)
+      << "a face with a configured MAC never changes";
+  (*qsbr)->drain();
+  EXPECT_EQ((*qsbr)->pending(), 0u);
+}
+
+TEST(Faces, LearnIsOnlyForEthernetFaces) {
+  const auto config = parse_forwarder_config("port p0 net_null0 ipv4 10.0.0.1\nface 3 udp4 p0 learn 10.0.0.2\n", "t", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().find("bad MAC address 'learn'"), std::string::npos) << config.error();
+}
+
 }  // namespace
 }  // namespace dmsc::dataplane

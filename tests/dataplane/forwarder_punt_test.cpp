@@ -1,5 +1,6 @@
 // The punt/inject path: frames that are not DMSC data (IS-IS over LLC, ARP) received on a port
-// come out of the port's TAP unchanged, and frames written to the TAP leave by the port.
+// come out of the port's TAP unchanged, frames written to the TAP leave by the port, and a face
+// configured with `learn` takes its neighbour's MAC from the IS-IS hellos punted from its port.
 //
 // The test moves itself into a network namespace of its own (root), so the forwarder's
 // interfaces exist only there and vanish with it. The port itself is a net_tap too
@@ -20,6 +21,8 @@
 #include <cstring>
 #include <thread>
 
+#include "dataplane/wire.hpp"
+#include "dataplane/wire_frame.hpp"
 #include "tests/dataplane/forwarder_harness.hpp"
 
 namespace dmsc::dataplane::test {
@@ -110,7 +113,10 @@ TEST(ForwarderPunt, NonDmscFramesReachTheTapAndTapFramesLeaveThePort) {
 
   ScratchDirectory scratch("fwd-punt");
   const std::string config_path = scratch.file("sr.conf");
-  write_text(config_path, "stats " + file_prefix() + "\nport p0 net_tap0,iface=dmsc-wire0 mac 02:00:00:00:00:10 tap dmsc-punt0\n");
+  // Face 7 learns its neighbour's MAC from the IS-IS hellos received on p0.
+  write_text(config_path, "stats " + file_prefix() +
+                              "\nport p0 net_tap0,iface=dmsc-wire0 mac 02:00:00:00:00:10 tap dmsc-punt0\n"
+                              "face 7 ethernet p0 learn\nroute /svc/learned 7\n");
   const pid_t forwarder = start_forwarder(scratch, {}, config_path, {"--duration", "60"});
   ASSERT_TRUE(wait_for_interface("dmsc-wire0", 20)) << read_text(scratch.file("forwarder.log"));
   ASSERT_TRUE(wait_for_interface("dmsc-punt0", 20)) << read_text(scratch.file("forwarder.log"));
@@ -138,12 +144,40 @@ TEST(ForwarderPunt, NonDmscFramesReachTheTapAndTapFramesLeaveThePort) {
   ASSERT_TRUE(punt.send(from_host));
   EXPECT_TRUE(wire.receive(from_host, 5)) << "a frame written to the TAP never left by the port";
 
+  // A DMSC packet routed to face 7 before any hello: dropped (no usable next hop). Then a P2P
+  // hello from the neighbour to AllISs teaches face 7 its MAC, and the same packet leaves the
+  // port addressed to it.
+  wire::PacketFields fields;
+  fields.destination = *fib::Name::parse("/svc/learned/x");
+  fields.source = *fib::Name::parse("/sg/test");
+  fields.hop_limit = 9;
+  const Bytes packet = *wire::encode_packet(fields);
+  const wire::MacAddress port_mac = {0x02, 0, 0, 0, 0, 0x10}, neighbour = {0x02, 0, 0, 0, 0x66, 0x07};
+  const Bytes to_router = wire::build_ethernet_frame(port_mac, neighbour, wire::kDefaultEthertype, packet);
+  fields.hop_limit = 8;
+  const Bytes forwarded = wire::build_ethernet_frame(neighbour, port_mac, wire::kDefaultEthertype, *wire::encode_packet(fields));
+  ASSERT_TRUE(wire.send(to_router));
+  EXPECT_FALSE(wire.receive(forwarded, 0.5)) << "face 7 forwarded before it knew its neighbour";
+  Bytes hello = {0x09, 0x00, 0x2b, 0x00, 0x00, 0x05, 0x02, 0, 0, 0, 0x66, 0x07, 0x00, 0x27, 0xfe, 0xfe, 0x03,
+                 0x83, 0x14, 0x01, 0x00, 0x11, 0x01, 0x00, 0x00};
+  hello.resize(60, 0);
+  ASSERT_TRUE(wire.send(hello));
+  EXPECT_TRUE(punt.receive(hello, 5)) << "the hello was not punted";
+  bool learned = false;
+  for (int attempt = 0; attempt < 20 && !learned; ++attempt) {
+    ASSERT_TRUE(wire.send(to_router));
+    learned = wire.receive(forwarded, 0.25);
+  }
+  EXPECT_TRUE(learned) << "face 7 never forwarded to the neighbour its hello announced";
+
   const ForwarderRun run = wait_forwarder(scratch, forwarder, true);
   ASSERT_EQ(run.exit_status, 0) << run.log;
-  EXPECT_GE(json_number(run.report, "punted").value_or(0), 2u) << run.report;
+  EXPECT_GE(json_number(run.report, "punted").value_or(0), 3u) << run.report;
   EXPECT_GE(json_number(run.report, "injected").value_or(0), 1u) << run.report;
   EXPECT_EQ(json_number(run.report, "punt_queue_full"), 0u) << run.report;
   EXPECT_EQ(json_number(run.report, "no_punt_path"), 0u) << run.report;
+  EXPECT_GE(json_number(run.report, "no_usable_next_hop").value_or(0), 1u) << run.report;
+  EXPECT_NE(run.log.find("face 7 learned its neighbour 02:00:00:00:66:07"), std::string::npos) << run.log;
 }
 
 }  // namespace

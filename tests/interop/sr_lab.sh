@@ -246,8 +246,8 @@ fib-capacity 4096
 mbufs 8191
 port p-sr2 net_af_packet0,iface=e-sr2 mac $(sr_mac sr1 sr2) tap t-sr2
 port p-frr net_af_packet1,iface=e-frr mac $(sr_mac sr1 frr) tap t-frr
-face 12 ethernet p-sr2 $(sr_mac sr2 sr1)
-face 16 ethernet p-frr $(sr_mac frr sr1)
+face 12 ethernet p-sr2 learn
+face 16 ethernet p-frr learn
 CONF
   cat >"$LAB_DIR/sr2/forwarder.conf" <<CONF
 stats $LAB_TAG-sr2-stats
@@ -257,8 +257,8 @@ mbufs 8191
 port p-sr1 net_af_packet0,iface=e-sr1 mac $(sr_mac sr2 sr1) tap t-sr1
 port p-frr net_af_packet1,iface=e-frr mac $(sr_mac sr2 frr) tap t-frr
 port p-h2 net_af_packet2,iface=e-h2 mac $(sr_mac sr2 h2)
-face 21 ethernet p-sr1 $(sr_mac sr1 sr2)
-face 26 ethernet p-frr $(sr_mac frr sr2)
+face 21 ethernet p-sr1 learn
+face 26 ethernet p-frr learn
 face 29 ethernet p-h2 $(sr_mac h2 sr2)
 CONF
   sr_box_conf sr1 1 /svc/alpha <<'CIRCUITS'

@@ -36,13 +36,15 @@ sr_triangle_up || fail "the lab did not converge"
 t_up=$(ms)
 for tap in t-sr2 t-frr; do sr_adjacency_up sr1 $tap || fail "sr1: adjacency on $tap not Up"; done
 for tap in t-sr1 t-frr; do sr_adjacency_up sr2 $tap || fail "sr2: adjacency on $tap not Up"; done
-# Faces carry their neighbour's MAC statically: it must be the MAC the neighbour's IS-IS PDUs
-# came from (a mismatch keeps IS-IS up, multicast, while every DMSC packet is dropped not_for_us).
+# The faces towards neighbours are configured with `learn`: each took its neighbour's MAC from
+# the IS-IS hellos its port punted, the same MAC the daemon's adjacency on that circuit shows.
 for circuit in "sr1 t-sr2 sr2 12" "sr1 t-frr frr 16" "sr2 t-sr1 sr1 21" "sr2 t-frr frr 26"; do
   read -r box tap peer face <<<"$circuit"
   adjacency=$(sr_show "$box" adjacencies json | jq -c --arg i "$tap" '.adjacencies[] | select(.interface == $i) | {snpa, face}')
   [[ $adjacency == "{\"snpa\":\"$(sr_mac "$peer" "$box")\",\"face\":$face}" ]] \
-    || fail "$box: adjacency on $tap is $adjacency; face $face of its forwarder says $(sr_mac "$peer" "$box")"
+    || fail "$box: adjacency on $tap is $adjacency, expected neighbour $(sr_mac "$peer" "$box") on face $face"
+  grep -q "face $face learned its neighbour $(sr_mac "$peer" "$box")" "$LAB_DIR/$box/forwarder.log" \
+    || fail "$box: face $face did not learn its neighbour $(sr_mac "$peer" "$box") from its hellos"
 done
 punted=$(sr_counter sr2 punted) injected=$(sr_counter sr2 injected)
 ((punted > 0 && injected > 0)) || fail "sr2's forwarder punted $punted and injected $injected frames"
