@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "config/controld_yang.hpp"
 #include "control/daemon.hpp"
 
 namespace {
@@ -20,7 +21,7 @@ void on_signal(int) { stop_requested = 1; }
 constexpr const char* kDefaultSocket = "/run/dmsc-controld.sock";
 
 const char* kUsage =
-    "usage: dmsc-controld --config FILE [--socket PATH] [--log-level debug|info|warning|error]\n"
+    "usage: dmsc-controld --config FILE(.json: YANG, module dmsc-controld) [--socket PATH] [--log-level debug|info|warning|error]\n"
     "       dmsc-controld show adjacencies|lsdb|lsdb detail|rib|spf-log|counters [json] [--socket PATH]\n";
 
 int show(const std::string& command, const std::string& path) {
@@ -80,7 +81,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dmsc-controld: bad --log-level '%s'\n", log_level.c_str());
     return 2;
   }
-  auto config = load_daemon_config(config_path);
+  // YANG JSON (module dmsc-controld, validated by libyang) or the line-oriented file.
+  const bool json = config_path.size() > 5 && config_path.compare(config_path.size() - 5, 5, ".json") == 0;
+  auto config = json ? dmsc::config::load_controld_json(config_path) : load_daemon_config(config_path);
   if (!config) {
     std::fprintf(stderr, "dmsc-controld: %s\n", config.error().c_str());
     return 2;
