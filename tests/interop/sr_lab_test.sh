@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SR boxes end to end: dmsc-forwarder + dmsc-controld on its punt TAPs, next to real FRR.
-#   sr_lab_test.sh CONTROLD FORWARDER
+#   sr_lab_test.sh CONTROLD FORWARDER [DMSCCTL]
 # The lab of sr_lab.sh: sr1 - sr2 directly and through an FRR router, h2 a host on sr2.
 #  1. IS-IS adjacencies come up over the punt path: sr1-sr2 (both ends punt through a
 #     forwarder) and each SR with FRR (FRR on kernel veths); each neighbour's MAC (SNPA) is the
@@ -18,6 +18,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 SR_CONTROLD=${1:?usage: $0 CONTROLD FORWARDER}
 SR_FORWARDER=${2:?usage: $0 CONTROLD FORWARDER}
+DMSCCTL=${3:-}
 # shellcheck source=sr_lab.sh
 source "$here/sr_lab.sh"
 
@@ -89,5 +90,22 @@ ip -n "$(lab_ns sr1)" link set e-sr2 up
 wait_until 20 sr_route sr2 /svc/alpha 0000.0000.0001.00 15 || fail "sr2: the direct route to /svc/alpha did not return"
 wait_until 5 sr_fib_has sr2 1 || fail "sr2's forwarder FIB did not get /svc/alpha back"
 echo "sr_lab: links up -> direct route back in sr2's RIB and FIB in $(($(ms) - t_down)) ms"
+
+# The operator's CLI against sr2: text and JSON from the forwarder's stats segment and the
+# daemon's API; a daemon that is not there is a clear error with exit code 3.
+if [[ -n $DMSCCTL ]]; then
+  ctl() { "$DMSCCTL" --stats "$LAB_TAG-sr2-stats" --controld-socket "$LAB_DIR/sr2/api.sock" "$@"; }
+  ctl --json show ports | jq -e '[.ports[].name] == ["p-sr1","p-frr","p-h2"] and all(.ports[]; .link_up)' >/dev/null \
+    || fail "dmscctl show ports --json: $(ctl --json show ports)"
+  ctl --json show fib | jq -e '.prefixes >= 1' >/dev/null || fail "dmscctl show fib --json: $(ctl --json show fib)"
+  ctl --json show stats | jq -e '.totals // . | tostring | contains("forwarded")' >/dev/null || fail "dmscctl show stats --json"
+  ctl --json show rib | jq -e '.routes[] | select(.prefix == "/svc/alpha")' >/dev/null || fail "dmscctl show rib --json"
+  ctl show adjacencies | grep -q "Up" || fail "dmscctl show adjacencies: $(ctl show adjacencies)"
+  ctl show stats --interval 0.2 | grep -q "^forwarded " || fail "dmscctl show stats: $(ctl show stats --interval 0.2)"
+  "$DMSCCTL" --controld-socket "$LAB_DIR/nowhere.sock" show rib 2>/dev/null
+  [[ $? == 3 ]] || fail "dmscctl without a daemon did not exit 3"
+  echo "sr_lab: dmscctl: $(ctl show fib)"
+  ctl show ports | sed 's/^/  /'
+fi
 
 echo "sr_lab: ok in $(ms) ms; sr2's forwarder: $(sr_telemetry sr2 /dmsc/stats | jq -c '."/dmsc/stats" | {rx_packets, forwarded, punted, injected, dropped}')"
