@@ -221,9 +221,49 @@ void Daemon::save_sequence() {
   saved_sequence_ = instance_->own_sequence();
 }
 
+// Applies what changed in the configuration without a restart: the names and IP prefixes we
+// originate (a new LSP, nothing else disturbed). A file that does not load changes nothing;
+// changes that need a restart (identity, circuits, keys, timers, channel) are named and left.
+void Daemon::reload() {
+  auto loaded = reload_();
+  if (!loaded) {
+    log(LogLevel::kError, "reload refused, the running configuration stays: " + loaded.error());
+    return;
+  }
+  const InstanceConfig& now_config = instance_->config();
+  const InstanceConfig& next = loaded->instance;
+  std::vector<std::string> restart;
+  if (next.system_id != now_config.system_id) restart.push_back("system-id");
+  if (next.areas != now_config.areas) restart.push_back("area");
+  if (next.hostname != now_config.hostname || next.router_id != now_config.router_id) restart.push_back("hostname/router-id");
+  if (next.circuits.size() != now_config.circuits.size()) restart.push_back("circuits");
+  else
+    for (std::size_t i = 0; i < next.circuits.size(); ++i)
+      if (next.circuits[i].interface != now_config.circuits[i].interface || next.circuits[i].metric != now_config.circuits[i].metric ||
+          next.circuits[i].face != now_config.circuits[i].face || next.circuits[i].hello_auth.secret != now_config.circuits[i].hello_auth.secret)
+        restart.push_back("circuit " + next.circuits[i].interface);
+  if (next.lsp_auth.secret != now_config.lsp_auth.secret || next.lsp_auth.mode != now_config.lsp_auth.mode)
+    restart.push_back("lsp-auth");
+  if (loaded->channel != config_.channel) restart.push_back("channel");
+  const bool names_changed = next.service_prefixes != now_config.service_prefixes;
+  const bool prefixes_changed = next.ip_prefixes != now_config.ip_prefixes;
+  if (names_changed || prefixes_changed) {
+    instance_->set_originated(next.service_prefixes, next.ip_prefixes, now());
+    log(LogLevel::kInfo, "reload: now originating " + std::to_string(next.service_prefixes.size()) + " service prefix(es) and " +
+                             std::to_string(next.ip_prefixes.size()) + " IP prefix(es)");
+  } else {
+    log(LogLevel::kInfo, "reload: nothing that can change without a restart has changed");
+  }
+  for (const std::string& what : restart) log(LogLevel::kWarning, "reload: " + what + " changed: takes effect at the next restart");
+}
+
 int Daemon::run(volatile std::sig_atomic_t& stop) {
   std::vector<pollfd> fds;
   while (!stop) {
+    if (reload_requested_ != nullptr && *reload_requested_) {
+      *reload_requested_ = 0;
+      if (reload_) reload();
+    }
     poll_links();
     fds.clear();
     for (const auto& socket : sockets_) fds.push_back({socket ? socket->fd() : -1, POLLIN, 0});

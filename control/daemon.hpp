@@ -4,6 +4,7 @@
 // API socket. One thread; run() returns when `stop` becomes non-zero.
 
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,11 @@ class Daemon final : public CoreOutput {
   static Expected<std::unique_ptr<Daemon>> create(DaemonConfig config, DaemonOptions options);
   ~Daemon() override;
   int run(volatile std::sig_atomic_t& stop);
+  // SIGHUP: `reload` reads the configuration again; see reload().
+  void set_reload(std::function<Expected<DaemonConfig>()> reload, volatile std::sig_atomic_t* requested) {
+    reload_ = std::move(reload);
+    reload_requested_ = requested;
+  }
 
   void send_pdu(std::size_t circuit, std::span<const std::uint8_t> pdu) override;
   void log(LogLevel level, const std::string& text) override;
@@ -38,6 +44,7 @@ class Daemon final : public CoreOutput {
   void serve_api();
   void save_sequence();
   void push_routes();
+  void reload();
 
   DaemonConfig config_;
   DaemonOptions options_;
@@ -49,6 +56,8 @@ class Daemon final : public CoreOutput {
   bool producer_started_ = false;
   int api_fd_ = -1;
   std::uint32_t saved_sequence_ = 0;
+  std::function<Expected<DaemonConfig>()> reload_;
+  volatile std::sig_atomic_t* reload_requested_ = nullptr;
 };
 
 // Reads the sequence number saved in `path` (0 when absent or unreadable).

@@ -16,7 +16,9 @@
 namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
+volatile std::sig_atomic_t reload_requested = 0;
 void on_signal(int) { stop_requested = 1; }
+void on_hangup(int) { reload_requested = 1; }
 
 constexpr const char* kDefaultSocket = "/run/dmsc-controld.sock";
 
@@ -83,7 +85,10 @@ int main(int argc, char** argv) {
   }
   // YANG JSON (module dmsc-controld, validated by libyang) or the line-oriented file.
   const bool json = config_path.size() > 5 && config_path.compare(config_path.size() - 5, 5, ".json") == 0;
-  auto config = json ? dmsc::config::load_controld_json(config_path) : load_daemon_config(config_path);
+  const auto load = [json](const std::string& path) {
+    return json ? dmsc::config::load_controld_json(path) : load_daemon_config(path);
+  };
+  auto config = load(config_path);
   if (!config) {
     std::fprintf(stderr, "dmsc-controld: %s\n", config.error().c_str());
     return 2;
@@ -95,6 +100,8 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_hangup);
+  (*daemon)->set_reload([&load, config_path] { return load(config_path); }, &reload_requested);
   std::signal(SIGPIPE, SIG_IGN);
   return (*daemon)->run(stop_requested);
 }

@@ -88,8 +88,9 @@ class Instance {
                double now);
   // Timers: hellos, hold times, flooding, refresh, ageing, SPF. Call at least every 100 ms.
   void tick(double now);
-  // Replace the service prefixes we originate (reload); regenerates our LSPs.
+  // Replace the service prefixes (and IP prefixes) we originate (reload); regenerates our LSPs.
   void set_service_prefixes(std::vector<lsa::ServicePrefix> prefixes, double now);
+  void set_originated(std::vector<lsa::ServicePrefix> prefixes, std::vector<lsa::IpReach> ip_prefixes, double now);
 
   // State, for the local API and tests.
   const InstanceConfig& config() const { return config_; }

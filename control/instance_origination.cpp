@@ -17,6 +17,12 @@ void Instance::set_service_prefixes(std::vector<lsa::ServicePrefix> prefixes, do
   schedule_origination("service prefixes changed");
 }
 
+void Instance::set_originated(std::vector<lsa::ServicePrefix> prefixes, std::vector<lsa::IpReach> ip_prefixes, double) {
+  config_.service_prefixes = std::move(prefixes);
+  config_.ip_prefixes = std::move(ip_prefixes);
+  schedule_origination("configuration reloaded");
+}
+
 void Instance::originate(double now) {
   lsa::LspContent content;
   content.areas = config_.areas;

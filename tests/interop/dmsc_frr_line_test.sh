@@ -200,6 +200,22 @@ seq_recovered=$(frr_lsp_seq d1.00-00)
 grep -q "newer than ours: re-originating above it" "$LAB_DIR/d1/controld.log" || fail "d1 did not log the recovery"
 echo "dmsc_frr_line events: restart without state file: sequence $seq_after -> $seq_recovered (recovered from the network)"
 
+# --- Reload (SIGHUP): a new name is advertised without a restart; a broken file changes nothing.
+adjacency_since=$(show d1 adjacencies json | jq '.adjacencies[0].up_seconds')
+echo "service-prefix /svc/gamma metric 1" >>"$LAB_DIR/d1/controld.conf"
+kill -HUP "$(cat "$LAB_DIR/d1/controld.pid")"
+wait_until 10 has_route d2 /svc/gamma 0000.0000.0010.00 21 || fail "d2: no route to /svc/gamma after d1's reload"
+has_route d2 /svc/alpha2 0000.0000.0010.00 25 || fail "d2 lost /svc/alpha2 over d1's reload"
+echo "circuit eth1 metric 0" >>"$LAB_DIR/d1/controld.conf"
+kill -HUP "$(cat "$LAB_DIR/d1/controld.pid")"
+wait_until 5 grep -q "reload refused, the running configuration stays" "$LAB_DIR/d1/controld.log" || fail "d1 accepted a broken configuration"
+sleep 1
+has_route d2 /svc/gamma 0000.0000.0010.00 21 || fail "a refused reload changed d1's routes"
+adjacency_up d1 || fail "d1's adjacency went down over its reloads"
+(( $(show d1 adjacencies json | jq '.adjacencies[0].up_seconds') >= adjacency_since )) || fail "d1's adjacency restarted over the reload"
+echo "dmsc_frr_line events: reload: /svc/gamma advertised without a restart; a broken file refused: $(grep -m1 'reload refused' "$LAB_DIR/d1/controld.log" | cut -d' ' -f3- | cut -c1-120)"
+sed -i '$d' "$LAB_DIR/d1/controld.conf"
+
 # --- Malformed PDUs from FRR's side of the d1 link: counted, nothing else changes.
 lsps_before=$(show d1 lsdb json | jq '[.lsps[] | select(.purged == false)] | length')
 ip netns exec "$(lab_ns frr)" /usr/bin/python3 - <<'PY' || fail "could not send malformed frames"
