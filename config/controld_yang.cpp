@@ -1,6 +1,6 @@
 #include "config/controld_yang.hpp"
 
-#include <libyang/libyang.h>
+#include "config/yang_context.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -11,54 +11,6 @@
 namespace dmsc::config {
 
 namespace {
-
-struct ContextDeleter {
-  void operator()(ly_ctx* context) const { ly_ctx_destroy(context); }
-};
-struct TreeDeleter {
-  void operator()(lyd_node* tree) const { lyd_free_all(tree); }
-};
-
-std::string path_of(const lyd_node* node) {
-  char* text = lyd_path(node, LYD_PATH_STD, nullptr, 0);
-  std::string path = text ? text : "?";
-  std::free(text);
-  return path;
-}
-
-// libyang's errors, one line each, with their data paths.
-std::string libyang_errors(const ly_ctx* context) {
-  std::string text;
-  for (const ly_err_item* e = ly_err_first(context); e != nullptr; e = e->next) {
-    if (!text.empty()) text += "\n";
-    // libyang 2.1 words it 'Data location "/m:a/b[k='v']/c", line number 1.' or 'Schema
-    // location "/m:a/b".': keep the path.
-    std::string path = e->path ? e->path : "";
-    if (const auto open = path.find('"'), close = path.rfind('"'); open != std::string::npos && close > open)
-      path = path.substr(open + 1, close - open - 1);
-    text += (path.empty() ? std::string("(no path)") : path) + ": " + (e->msg ? e->msg : "invalid");
-  }
-  return text.empty() ? "invalid data" : text;
-}
-
-const lyd_node* child(const lyd_node* parent, const char* name) {
-  for (const lyd_node* node = lyd_child(parent); node != nullptr; node = node->next)
-    if (node->schema != nullptr && std::string_view(node->schema->name) == name) return node;
-  return nullptr;
-}
-
-std::vector<const lyd_node*> children(const lyd_node* parent, const char* name) {
-  std::vector<const lyd_node*> nodes;
-  for (const lyd_node* node = lyd_child(parent); node != nullptr; node = node->next)
-    if (node->schema != nullptr && std::string_view(node->schema->name) == name) nodes.push_back(node);
-  return nodes;
-}
-
-// A leaf's canonical value ("" when absent: every leaf read here has a default or is mandatory).
-std::string value(const lyd_node* parent, const char* name) {
-  const lyd_node* node = child(parent, name);
-  return node ? lyd_get_value(node) : "";
-}
 
 std::array<std::uint8_t, 4> ipv4(const std::string& text) {
   std::array<std::uint8_t, 4> out{};
@@ -91,28 +43,11 @@ lsa::AuthKey auth_key(const lyd_node* container) {
 
 }  // namespace
 
-std::string yang_directory() {
-  if (const char* dir = std::getenv("DMSC_YANG_DIR")) return dir;
-  return DMSC_YANG_DIR;
-}
 
 Expected<control::DaemonConfig> parse_controld_json(std::string_view json, const std::string& yang_dir) {
-  ly_log_options(LY_LOSTORE);  // errors go to the context, not to stderr
-  ly_ctx* raw_context = nullptr;
-  if (ly_ctx_new(yang_dir.c_str(), 0, &raw_context) != LY_SUCCESS) return Error{"cannot create a libyang context"};
-  const std::unique_ptr<ly_ctx, ContextDeleter> context(raw_context);
-  if (ly_ctx_load_module(context.get(), "dmsc-controld", nullptr, nullptr) == nullptr)
-    return Error{"YANG module dmsc-controld not found in " + yang_dir + ": " + libyang_errors(context.get())};
-  lyd_node* raw_tree = nullptr;
-  const std::string text(json);
-  if (lyd_parse_data_mem(context.get(), text.c_str(), LYD_JSON, LYD_PARSE_STRICT, LYD_VALIDATE_PRESENT, &raw_tree) !=
-      LY_SUCCESS)
-    return Error{libyang_errors(context.get())};
-  const std::unique_ptr<lyd_node, TreeDeleter> tree(raw_tree);
-  const lyd_node* root = nullptr;
-  for (const lyd_node* node = tree.get(); node != nullptr; node = node->next)
-    if (node->schema != nullptr && std::string_view(node->schema->name) == "controld") root = node;
-  if (root == nullptr) return Error{"/dmsc-controld:controld: missing"};
+  auto document = YangDocument::parse(json, yang_dir, "dmsc-controld", "controld");
+  if (!document) return Error{document.error()};
+  const lyd_node* root = document->root();
 
   control::DaemonConfig config;
   control::InstanceConfig& instance = config.instance;

@@ -13,6 +13,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "config/forwarder_yang.hpp"
 #include "dataplane/forwarder.hpp"
 #include "dataplane/stats_format.hpp"
 
@@ -70,7 +71,9 @@ int main(int argc, char** argv) {
   }
   if (config_path.empty()) return usage("--config is required");
 
-  auto config = dmsc::dataplane::load_forwarder_config(config_path);
+  // YANG JSON (module dmsc-forwarder, validated by libyang) or the line-oriented file.
+  const bool json = config_path.size() > 5 && config_path.compare(config_path.size() - 5, 5, ".json") == 0;
+  auto config = json ? dmsc::config::load_forwarder_json(config_path) : dmsc::dataplane::load_forwarder_config(config_path);
   if (!config) {
     std::fprintf(stderr, "dmsc-forwarder: %s\n", config.error().c_str());
     rte_eal_cleanup();
