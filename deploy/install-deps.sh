@@ -16,6 +16,7 @@ packages=(
   libnuma-dev libpcap-dev
   python3 python3-scapy
   iproute2 tcpdump jq
+  tshark
 )
 
 missing=()
@@ -35,5 +36,10 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# tshark pulls in wireshark-common, which asks whether non-root users may capture: answer no
+# beforehand. Only when tshark is to be installed; setting the same answer again is harmless.
+if printf '%s\n' "${missing[@]}" | grep -qx tshark; then
+  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
