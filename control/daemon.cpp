@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "control/show.hpp"
+#include "tools/sd_notify.hpp"
 
 namespace dmsc::control {
 
@@ -259,7 +260,12 @@ void Daemon::reload() {
 
 int Daemon::run(volatile std::sig_atomic_t& stop) {
   std::vector<pollfd> fds;
+  // systemd (deploy/systemd): ready once the instance runs; the watchdog is kicked by the loop,
+  // so a daemon stuck anywhere in it is restarted.
+  tools::sd_notify("READY=1\nSTATUS=IS-IS instance " + config_.instance.system_id.to_string() + " running");
+  tools::SdWatchdog watchdog;
   while (!stop) {
+    watchdog.kick();
     if (reload_requested_ != nullptr && *reload_requested_) {
       *reload_requested_ = 0;
       if (reload_) reload();
@@ -283,6 +289,7 @@ int Daemon::run(volatile std::sig_atomic_t& stop) {
     save_sequence();
     if (api_fd_ >= 0) serve_api();
   }
+  tools::sd_notify("STOPPING=1");
   log(LogLevel::kInfo, "stopping");
   return 0;
 }

@@ -1,4 +1,5 @@
 #include "dataplane/forwarder.hpp"
+#include "tools/sd_notify.hpp"
 
 #include <unistd.h>
 
@@ -295,7 +296,12 @@ Status Forwarder::run(const std::atomic<bool>& stop, const RunOptions& options) 
   const auto started = Clock::now();
   auto last_refresh = started, last_rx_change = started;
   std::uint64_t last_rx = 0;
+  // systemd (deploy/systemd): ready once the forwarding lcores run; the service loop kicks the
+  // watchdog, so a stalled service loop (FIB updates, punt path) gets the forwarder restarted.
+  tools::sd_notify("READY=1\nSTATUS=forwarding on " + std::to_string(lcores_.size()) + " lcore(s)");
+  tools::SdWatchdog watchdog;
   while (!stop.load(std::memory_order_relaxed)) {
+    watchdog.kick();
     bool busy = false;
     service_punt_paths();
     if (channel_) {
@@ -315,6 +321,7 @@ Status Forwarder::run(const std::atomic<bool>& stop, const RunOptions& options) 
     }
     if (!busy) std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
+  tools::sd_notify("STOPPING=1");
   stop_lcores_.store(true);
   rte_eal_mp_wait_lcore();
   refresh_stats();
