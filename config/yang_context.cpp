@@ -1,6 +1,9 @@
 #include "config/yang_context.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <string>
 
 namespace dmsc::config {
 
@@ -24,6 +27,10 @@ std::string libyang_errors(const ly_ctx* context) {
 
 std::string yang_directory() {
   if (const char* dir = std::getenv("DMSC_YANG_DIR")) return dir;
+  // The source tree's when running from a build tree, else where `cmake --install` or the
+  // Debian package (prefix /usr) put them.
+  for (const char* dir : {DMSC_YANG_DIR, DMSC_INSTALLED_YANG_DIR, "/usr/share/dmsc/yang"})
+    if (access((std::string(dir) + "/dmsc-controld.yang").c_str(), R_OK) == 0) return dir;
   return DMSC_YANG_DIR;
 }
 
