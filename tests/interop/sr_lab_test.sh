@@ -8,7 +8,7 @@
 #  2. sr2's forwarder FIB gets sr1's /svc/alpha from its controld over the shm channel: DMSC
 #     packets sent by h2 leave sr2 by the face to sr1 (received on sr1's end of the link, hop
 #     limit decremented, addressed to sr1's port MAC) and none towards FRR (sr_lab_frames.py).
-#  3. The sr1-sr2 link goes down (no carrier reaches either controld: hold time): sr2 reroutes
+#  3. The sr1-sr2 link goes down (both forwarders set their punt TAPs down with the carrier): sr2 reroutes
 #     /svc/alpha through FRR and h2's packets now leave by the face to FRR.
 #  4. sr1's link to FRR goes down too (sr1 sets its end down; FRR sees the carrier loss): sr2
 #     withdraws /svc/alpha from its forwarder's FIB and h2's packets are counted no_route.
@@ -59,7 +59,7 @@ forwarded=$(sr_counter sr2 forwarded)
 ((forwarded >= 20)) || fail "sr2's forwarder counted $forwarded forwarded packets"
 echo "sr_lab: sr2 forwards /svc/alpha by face 21 to sr1: 20 of 20 packets arrived with hop limit 63"
 
-# --- 3. sr1-sr2 down: neither controld sees carrier (the TAPs stay up): hold time, then reroute.
+# --- 3. sr1-sr2 down: the forwarders mirror the carrier loss onto their TAPs; the daemons reroute.
 t_down=$(ms)
 ip -n "$(lab_ns sr1)" link set e-sr2 down
 wait_until 15 sr_route sr2 /svc/alpha 0000.0000.0010.00 25 || fail "sr2 did not reroute /svc/alpha through FRR"
@@ -68,7 +68,7 @@ wait_until 5 sr_route sr1 /svc/beta 0000.0000.0010.00 25 || fail "sr1 did not re
 sr_fib_has sr2 1 || fail "sr2's FIB lost /svc/alpha while rerouting"
 read -r via_frr < <(sr_probe 20 frr eth2 "$(sr_mac frr sr2)")
 [[ $via_frr == 20 ]] || fail "after the reroute $via_frr of 20 packets left sr2 towards FRR"
-echo "sr_lab: sr1-sr2 down -> sr2 rerouted /svc/alpha to face 26 (FRR) in $t_reroute ms (hold time ${SR_HELLO:-1}x${SR_HELLO_MULT:-3} s); 20 of 20 packets went through FRR"
+echo "sr_lab: sr1-sr2 down -> sr2 rerouted /svc/alpha to face 26 (FRR) in $t_reroute ms (carrier mirrored onto the TAPs; the hold time would be ${SR_HELLO:-1}x${SR_HELLO_MULT:-3} s); 20 of 20 packets went through FRR"
 
 # --- 4. sr1-frr down as well (FRR sees the carrier loss): sr2 withdraws /svc/alpha.
 t_down=$(ms)
@@ -105,7 +105,10 @@ if [[ -n $DMSCCTL ]]; then
   "$DMSCCTL" --controld-socket "$LAB_DIR/nowhere.sock" show rib 2>/dev/null
   [[ $? == 3 ]] || fail "dmscctl without a daemon did not exit 3"
   echo "sr_lab: dmscctl: $(ctl show fib)"
-  ctl show ports | sed 's/^/  /'
+  for what in "show adjacencies" "show rib" "show ports"; do
+    echo "  sr2\$ dmscctl $what"
+    ctl $what | sed 's/^/    /'
+  done
 fi
 
 echo "sr_lab: ok in $(ms) ms; sr2's forwarder: $(sr_telemetry sr2 /dmsc/stats | jq -c '."/dmsc/stats" | {rx_packets, forwarded, punted, injected, dropped}')"
