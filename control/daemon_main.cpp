@@ -1,8 +1,6 @@
 // dmsc-controld: the SR box's IS-IS control daemon (control/README.md).
 //   dmsc-controld --config FILE [--socket PATH] [--log-level debug|info|warning|error]
 //   dmsc-controld show COMMAND [json] [--socket PATH]      (a client of the local API)
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "config/controld_yang.hpp"
+#include "control/api_client.hpp"
 #include "control/daemon.hpp"
 
 namespace {
@@ -27,23 +26,13 @@ const char* kUsage =
     "       dmsc-controld show adjacencies|lsdb|lsdb detail|rib|spf-log|counters [json] [--socket PATH]\n";
 
 int show(const std::string& command, const std::string& path) {
-  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    std::fprintf(stderr, "dmsc-controld show: cannot reach the daemon at %s: %s (is it running?)\n", path.c_str(),
-                 std::strerror(errno));
+  const auto answer = dmsc::control::ask_controld(path, command);
+  if (!answer) {
+    std::fprintf(stderr, "dmsc-controld show: %s (is it running?)\n", answer.error().c_str());
     return 3;
   }
-  const std::string request = command + "\n";
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) return 3;
-  char buffer[65536];
-  std::string answer;
-  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
-  close(fd);
-  std::fwrite(answer.data(), 1, answer.size(), stdout);
-  return answer.rfind("unknown command", 0) == 0 ? 2 : 0;
+  std::fwrite(answer->data(), 1, answer->size(), stdout);
+  return answer->rfind("unknown command", 0) == 0 ? 2 : 0;
 }
 
 }  // namespace

@@ -37,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "control/api_client.hpp"
 #include "fib/channel_segment.hpp"
 #include "tools/bench_common.hpp"
 
@@ -103,20 +104,8 @@ class LinkSwitch {
 
 // The daemon's answer to one API command ("rib json"), empty if it does not answer.
 std::string ask_daemon(const std::string& socket_path, const std::string& command) {
-  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
-  std::string answer;
-  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = command + "\n";
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[8192];
-      for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  if (fd >= 0) close(fd);
-  return answer;
+  const auto answer = dmsc::control::ask_controld(socket_path, command);
+  return answer ? *answer : std::string();
 }
 
 // The JSON object of `prefix` in a "rib json" answer (prefix, cost, next hops, originators), or

@@ -3,10 +3,6 @@
 // over its local API socket. Every command takes --json.
 //
 // Exit codes: 0 done, 2 bad usage, 3 a daemon or segment cannot be reached, 4 bad answer.
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "control/api_client.hpp"
 #include "dataplane/counters.hpp"
 #include "dataplane/stats_format.hpp"
 #include "dataplane/stats_segment.hpp"
@@ -39,27 +36,13 @@ struct Options {
 
 int ask_controld(const Options& o, std::string command) {
   if (o.json) command += " json";
-  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, o.socket.c_str(), sizeof address.sun_path - 1);
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    std::fprintf(stderr, "dmscctl: dmsc-controld is not reachable at %s: %s (is it running? --controld-socket)\n",
-                 o.socket.c_str(), std::strerror(errno));
-    if (fd >= 0) close(fd);
+  const auto answer = dmsc::control::ask_controld(o.socket, command);
+  if (!answer) {
+    std::fprintf(stderr, "dmscctl: %s (is dmsc-controld running? --controld-socket)\n", answer.error().c_str());
     return 3;
   }
-  const std::string request = command + "\n";
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-    close(fd);
-    return 3;
-  }
-  std::string answer;
-  char buffer[65536];
-  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
-  close(fd);
-  std::fwrite(answer.data(), 1, answer.size(), stdout);
-  return answer.rfind("unknown command", 0) == 0 ? 4 : 0;
+  std::fwrite(answer->data(), 1, answer->size(), stdout);
+  return answer->rfind("unknown command", 0) == 0 ? 4 : 0;
 }
 
 dmsc::Expected<dmsc::dataplane::StatsSegment> open_stats(const Options& o) {
