@@ -35,6 +35,7 @@ Statements statements_of(const lyd_node* root) {
   s.add("fib-capacity " + value(root, "fib-capacity"), base + "/fib-capacity");
   if (const std::string mbufs = value(root, "mbufs"); !mbufs.empty()) s.add("mbufs " + mbufs, base + "/mbufs");
   s.add("simd " + value(root, "simd"), base + "/simd");
+  s.add("poll-sleep " + value(root, "poll-sleep"), base + "/poll-sleep");
   if (const lyd_node* affinity = child(root, "affinity")) {
     s.add("affinity-flows " + value(affinity, "flows"), path_of(affinity) + "/flows");
     s.add("affinity-idle " + value(affinity, "idle"), path_of(affinity) + "/idle");

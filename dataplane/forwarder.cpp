@@ -154,6 +154,7 @@ Status Forwarder::start() {
     context->sends_injected = index == 0;
     context->forward_burst = pick_burst_handler(config_.allow_avx512);
     context->tsc_hz = rte_get_tsc_hz();
+    context->poll_sleep_us = config_.poll_sleep_us;
     if (config_.affinity_flows != 0) {
       auto affinity = FlowAffinityTable::create(config_.affinity_flows, config_.affinity_idle_seconds);
       if (!affinity) return Error{affinity.error()};

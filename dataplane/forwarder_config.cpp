@@ -133,6 +133,7 @@ class ConfigParser {
     if (keyword == "simd") return simd(words);
     if (keyword == "affinity-flows") return affinity_flows(words);
     if (keyword == "affinity-idle") return affinity_idle(words);
+    if (keyword == "poll-sleep") return poll_sleep(words);
     if (keyword == "fib-capacity") return fib_capacity(words);
     if (keyword == "mbufs") return mbufs(words);
     if (keyword == "channel") return single_word(words, config_.channel);
@@ -145,7 +146,7 @@ class ConfigParser {
     }
     if (keyword == "routes") return routes_file(words);
     return Error{"unknown statement '" + std::string(keyword) +
-                 "' (expected ethertype, udp-port, verify-udp-checksum, simd, affinity-flows, affinity-idle, fib-capacity, mbufs, "
+                 "' (expected ethertype, udp-port, verify-udp-checksum, simd, affinity-flows, affinity-idle, poll-sleep, fib-capacity, mbufs, "
                  "channel, stats, port, face, route or routes)"};
   }
 
@@ -202,6 +203,13 @@ class ConfigParser {
     const auto value = words.size() == 2 ? parse_integer<std::uint32_t>(words[1], 1, 86400) : std::nullopt;
     if (!value) return Error{"usage: affinity-idle <1-86400> (seconds)"};
     config_.affinity_idle_seconds = *value;
+    return ok_status();
+  }
+
+  Status poll_sleep(const std::vector<std::string_view>& words) {
+    const auto value = words.size() == 2 ? parse_integer<std::uint32_t>(words[1], 0, 100000) : std::nullopt;
+    if (!value) return Error{"usage: poll-sleep <0-100000> (microseconds an idle forwarding lcore sleeps; 0: never)"};
+    config_.poll_sleep_us = *value;
     return ok_status();
   }
 

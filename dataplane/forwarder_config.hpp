@@ -64,6 +64,10 @@ struct ForwarderConfig {
   // an unused one is kept.
   std::size_t affinity_flows = 65536;
   std::uint32_t affinity_idle_seconds = 60;
+  // A forwarding lcore that found no packet in 64 loops in a row sleeps this long before it
+  // polls again (0: never sleeps, the default). For boxes that share CPUs (labs, VMs): like
+  // VPP's poll-sleep-usec it trades idle CPU for the first packet's latency after a pause.
+  std::uint32_t poll_sleep_us = 0;
   // mbufs in the pool; 0: enough for every ring. A pcap replayed with infinite_rx=1 keeps all
   // its packets in the pool too: add them.
   std::size_t mbufs = 0;

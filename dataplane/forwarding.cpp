@@ -294,13 +294,25 @@ int run_forwarding_lcore(ForwardingContext& context) {
   context.qsbr->online(context.reader_id);
   rte_mbuf* packets[kBurstSize];
   std::uint64_t loops = 0, bursts = 0;
+  std::uint32_t idle_loops = 0;
   while (!context.stop->load(std::memory_order_relaxed)) {
+    const std::uint64_t bursts_before = bursts;
     for (std::uint16_t q = 0; q < context.rx_queue_count; ++q) {
       const RxQueueRef& rx = context.rx_queues[q];
       const std::uint16_t count = rte_eth_rx_burst(context.ports[rx.port_index].port_id, rx.queue, packets, kBurstSize);
       if (count == 0) continue;
       ++bursts;
       context.forward_burst(context, rx.port_index, packets, count);
+    }
+    // Opt-in (poll-sleep): an idle lcore gives its CPU back. Off by default: a sleep is a system
+    // call, and the first packet after it waits up to poll_sleep_us.
+    if (context.poll_sleep_us != 0) {
+      idle_loops = bursts == bursts_before ? idle_loops + 1 : 0;
+      if (idle_loops >= kIdleLoopsBeforeSleep) {
+        context.qsbr->quiescent(context.reader_id);
+        rte_delay_us_sleep(context.poll_sleep_us);
+        idle_loops = 0;
+      }
     }
     if (context.sends_injected) {
       BurstTally tally;

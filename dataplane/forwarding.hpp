@@ -28,6 +28,8 @@ namespace dmsc::dataplane {
 inline constexpr std::uint16_t kBurstSize = 64;
 static_assert(kBurstSize <= fib::kMaxLookupBurst);
 inline constexpr std::size_t kMaxRxQueuesPerLcore = 32;
+// With poll-sleep, loops without a packet before the lcore sleeps.
+inline constexpr std::uint32_t kIdleLoopsBeforeSleep = 64;
 
 // What a forwarding lcore needs to know of a port.
 struct PortRuntime {
@@ -74,6 +76,7 @@ struct alignas(64) ForwardingContext {
   const std::atomic<bool>* stop = nullptr;
   FlowAffinityTable* affinity = nullptr;  // this lcore's A flows; nullptr: affinity-flows 0
   std::uint64_t tsc_hz = 1;
+  std::uint32_t poll_sleep_us = 0;  // config poll-sleep: sleep when idle; 0: busy-poll
 };
 
 // The lcore's main loop; returns when *context.stop is set.

@@ -11,7 +11,7 @@ TEST(ForwarderConfig, ParsesPortsFacesAndRoutes) {
   auto config = parse(
       "# comment\n"
       "ethertype 0x88b6\nudp-port 7000\nverify-udp-checksum off\nfib-capacity 1000\nchannel dmsc-fib\n"
-      "simd off\naffinity-flows 0\naffinity-idle 5\n"
+      "simd off\naffinity-flows 0\naffinity-idle 5\npoll-sleep 50\n"
       "port p0 net_null0,size=64 rx-queues 2 mac 02:00:00:00:00:01 ipv4 10.0.0.1 ipv6 fd00::1 tap dmsc-p0\n"
       "face 1 ethernet p0 02:00:00:00:00:02 vlan 7\n"
       "face 2 udp4 p0 02:00:00:00:00:03 10.0.0.2 port 9000 checksum off\n"
@@ -25,6 +25,7 @@ TEST(ForwarderConfig, ParsesPortsFacesAndRoutes) {
   EXPECT_FALSE(config->allow_avx512);
   EXPECT_EQ(config->affinity_flows, 0u);
   EXPECT_EQ(config->affinity_idle_seconds, 5u);
+  EXPECT_EQ(config->poll_sleep_us, 50u);
   EXPECT_EQ(config->channel, "dmsc-fib");
   EXPECT_EQ(config->stats, "dmsc-forwarder");
   ASSERT_EQ(config->ports.size(), 1u);
@@ -67,6 +68,7 @@ TEST(ForwarderConfig, ErrorsNameTheLineAndTheProblem) {
       {"simd on\nport p0 net_null0\n", "sr.conf:1: usage: simd auto|off"},
       {"affinity-flows -1\nport p0 net_null0\n", "sr.conf:1: usage: affinity-flows <0-16777216>"},
       {"affinity-idle 0\nport p0 net_null0\n", "sr.conf:1: usage: affinity-idle <1-86400>"},
+      {"poll-sleep 200000\nport p0 net_null0\n", "sr.conf:1: usage: poll-sleep <0-100000>"},
   };
   for (const auto& [text, message] : cases) {
     auto config = parse(text);
