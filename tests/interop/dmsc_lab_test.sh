@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The live lab of the README's main command (tools/dmsc-lab), non-interactively.
+#   dmsc_lab_test.sh BUILD_DIR topology|run
+# topology (no root): the default topology's derived configuration, and broken topology files
+#   refused (exit 2) with a message naming the data path and the problem.
+# run (root, FRR): the default lab (two gateways with a pod each, three SR boxes, FRR) with
+#   --ci: exits 0 only if the pods' calls were answered before, during and after a link failure
+#   and the paths avoided the failed link; then tshark with tools/wireshark/dmsc.lua decodes the
+#   capture of an SR-SR link: DMSC requests and responses between the pods' names, and our
+#   Service Prefix sub-TLVs in the IS-IS LSPs, with no malformed packet.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:?usage: $0 BUILD_DIR topology|run}
+mode=${2:?usage: $0 BUILD_DIR topology|run}
+lab=$root/tools/dmsc-lab
+work=$(mktemp -d /tmp/dmsc_lab_test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+
+topology_checks() {
+  command -v yanglint >/dev/null && command -v jq >/dev/null || { echo "SKIP: yanglint or jq missing"; exit 77; }
+  local out
+  out=$("$lab" --check 2>&1) || fail "dmsc-lab --check on the default topology: $out"
+  # gwa (box 2) reaches its pod pa (box 1) by face 1 with pa's MAC and routes /svc/alpha there;
+  # its controld originates the name and runs IS-IS on the TAP towards sr1 (box 3), link 2.
+  for line in "port p-pa net_af_packet0,iface=e-pa mac 02:00:00:00:02:01" "face 1 ethernet p-pa 02:00:00:00:01:02" \
+    "route /svc/alpha 1" "service-prefix /svc/alpha metric 5" \
+    "circuit t-sr1 metric 10 face 3 ipv4 10.0.2.1 hello-interval 1 hello-multiplier 3" \
+    "circuit t-frr metric 100 face 6 ipv4 10.0.6.1 hello-interval 1 hello-multiplier 3" \
+    " net 49.0001.0000.0000.0006.00"; do
+    grep -qxF -- "$line" <<<"$out" && ok "derived: $line" || fail "the default topology does not give '$line'"
+  done
+  # broken FILE EXPECTED_MESSAGE JQ_EDIT: the default topology edited by JQ_EDIT is refused.
+  broken() {
+    jq "$2" "$root/tools/lab/default.json" >"$work/broken.json"
+    out=$("$lab" --check --topology "$work/broken.json" 2>&1)
+    local rc=$?
+    if [[ $rc == 2 ]] && grep -qF -- "$1" <<<"$out"; then ok "refused: $1"; else fail "expected exit 2 and '$1', got $rc: $out"; fi
+  }
+  local q='."dmsc-lab:lab"'
+  broken "/dmsc-lab:lab/box/name" "$q.box[0].name = \"Pod-A\""
+  broken "Traffic starts at a pod." "$q.flow[0].from = \"sr1\""
+  broken "A link joins two different boxes." "$q.link[0].b = \"pa\""
+  broken "/lab/box[name='pa']: a pod has exactly one link, to a gateway" "$q.link += [{\"a\": \"pa\", \"b\": \"sr1\"}]"
+  broken "/lab/link[a='sr2'][b='sr1']: sr2 and sr1 are already linked" "$q.link += [{\"a\": \"sr2\", \"b\": \"sr1\"}]"
+  broken "A failure names a link of /lab/link" "$q.failure[0] = {\"a\": \"sr1\", \"b\": \"gwb\"}"
+  out=$("$lab" --check --topology "$work/none.json" 2>&1)
+  [[ $? == 2 ]] && grep -q "cannot read topology" <<<"$out" && ok "a missing file is named" || fail "missing file: $out"
+}
+
+run_checks() {
+  [[ $EUID -eq 0 ]] || { echo "SKIP: the lab needs root"; exit 77; }
+  local rc
+  "$lab" --ci --build "$build" --capture "$work/lab.pcap" 2>&1 | tee "$work/lab.out"
+  rc=${PIPESTATUS[0]}
+  [[ $rc == 77 ]] && exit 77
+  [[ $rc == 0 ]] || { fail "dmsc-lab --ci exited $rc"; return; }
+  grep -q "Done: traffic crossed the lab" "$work/lab.out" || fail "the lab did not say traffic crossed it"
+  command -v tshark >/dev/null || { echo "tshark missing: capture not checked"; return; }
+  local lua=$root/tools/wireshark/dmsc.lua requests responses names malformed
+  tshark -r "$work/lab.pcap" -X "lua_script:$lua" -T fields -e dmsc.type -e dmsc.dst -e dmsc.src -Y dmsc \
+    2>/dev/null >"$work/dmsc.txt"
+  requests=$(awk -F'\t' '$1 == 1 && $2 ~ /^\/svc\/(alpha|beta)\/p[ab]\/[0-9]+$/' "$work/dmsc.txt" | wc -l)
+  responses=$(awk -F'\t' '$1 == 2 && $2 ~ /^\/svc\/(alpha|beta)\/p[ab]$/ && $3 ~ /^\/svc\/(alpha|beta)\/p[ab]$/' "$work/dmsc.txt" | wc -l)
+  ((requests > 100 && responses > 100)) && ok "capture: $requests requests and $responses responses between the pods' names decoded" \
+    || fail "capture: $requests requests, $responses responses decoded (of $(wc -l <"$work/dmsc.txt") DMSC packets)"
+  names=$(tshark -r "$work/lab.pcap" -X "lua_script:$lua" -T fields -e dmsc_sp.name -Y dmsc_sp 2>/dev/null | tr ',' '\n' | sort -u | xargs)
+  [[ $names == "/svc/alpha /svc/beta" ]] && ok "capture: Service Prefix TLVs in LSPs name $names" || fail "capture: Service Prefix names '$names'"
+  malformed=$(tshark -r "$work/lab.pcap" -X "lua_script:$lua" -Y '_ws.expert.severity >= warning || _ws.malformed' 2>/dev/null | wc -l)
+  ((malformed == 0)) && ok "capture: no malformed frame" || fail "capture: $malformed frames with warnings"
+}
+
+case $mode in
+  topology) topology_checks ;;
+  run) run_checks ;;
+  *) echo "unknown mode $mode" >&2; exit 2 ;;
+esac
+((failures == 0)) || { echo "$failures check(s) failed" >&2; exit 1; }
+echo "dmsc_lab_test $mode: all checks passed"
