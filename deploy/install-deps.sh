@@ -14,7 +14,7 @@ packages=(
   liburcu-dev
   libssl-dev
   libnuma-dev libpcap-dev
-  python3 python3-scapy
+  python3 python3-scapy python3-yaml
   iproute2 tcpdump jq
   tshark
 )

@@ -33,6 +33,13 @@ topology_checks() {
     " net 49.0001.0000.0000.0006.00"; do
     grep -qxF -- "$line" <<<"$out" && ok "derived: $line" || fail "the default topology does not give '$line'"
   done
+  # The YAML example: the same checks through python3-yaml.
+  out=$("$lab" --check --topology "$root/tools/lab/anycast.yaml" 2>&1)
+  if [[ $? == 0 ]] && [[ $(grep -c '^route /svc/gamma ' <<<"$out") == 2 ]]; then ok "anycast.yaml: two gateways route /svc/gamma to their pods"
+  else fail "anycast.yaml: $out"; fi
+  printf 'dmsc-lab:lab:\n  box: [{name: a, role: pod}]\n' >"$work/small.yaml"
+  out=$("$lab" --check --topology "$work/small.yaml" 2>&1)
+  [[ $? == 2 ]] && grep -q 'Too few "box" instances' <<<"$out" && ok "a YAML file is validated like JSON" || fail "small.yaml: $out"
   # broken FILE EXPECTED_MESSAGE JQ_EDIT: the default topology edited by JQ_EDIT is refused.
   broken() {
     jq "$2" "$root/tools/lab/default.json" >"$work/broken.json"

@@ -26,14 +26,24 @@ TOPO_LINKS=()                    # "a b metric", index L = position + 1
 TOPO_FLOWS=()                    # "from to rate"
 TOPO_FAILURES=()                 # "a b"
 
-topo_error() { printf 'dmsc-lab: %s: %s\n' "$TOPO_FILE" "$*" >&2; exit 2; }
+topo_error() { printf 'dmsc-lab: %s: %s\n' "$TOPO_NAME" "$*" >&2; exit 2; }
 
 topo_load() {
-  TOPO_FILE=$1
+  TOPO_FILE=$1 TOPO_NAME=$1
   [[ -r $TOPO_FILE ]] || { echo "dmsc-lab: cannot read topology '$TOPO_FILE'" >&2; exit 2; }
+  # YAML: the same tree as the JSON form, converted first (yanglint reads JSON and XML).
+  if [[ $TOPO_FILE == *.yaml || $TOPO_FILE == *.yml ]]; then
+    local json
+    json=$(mktemp /tmp/dmsc-lab-topology.XXXXXX.json)
+    # shellcheck disable=SC2064  # the name is fixed now
+    trap "rm -f '$json'" RETURN
+    /usr/bin/python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)' "$TOPO_FILE" >"$json" \
+      || topo_error "not YAML that python3-yaml reads"
+    TOPO_FILE=$json
+  fi
   local errors
   if ! errors=$(yanglint -p "$LAB_YANG_DIR" "$LAB_YANG_DIR/dmsc-lab.yang" "$TOPO_FILE" 2>&1); then
-    printf 'dmsc-lab: %s is not a valid dmsc-lab topology:\n%s\n' "$TOPO_FILE" "$errors" >&2
+    printf 'dmsc-lab: %s is not a valid dmsc-lab topology:\n%s\n' "$TOPO_NAME" "$errors" >&2
     exit 2
   fi
   local q='."dmsc-lab:lab"' name role n=0 a b metric i
