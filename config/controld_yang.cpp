@@ -31,12 +31,16 @@ std::vector<std::uint8_t> area(const std::string& text) {
   return octets;
 }
 
-lsa::AuthKey auth_key(const lyd_node* container) {
+// `errors` gets a key that reads "<hidden>": a `config json` answer saved as it is.
+lsa::AuthKey auth_key(const lyd_node* container, std::vector<std::string>& errors) {
   lsa::AuthKey key;
   if (container == nullptr) return key;
   const std::string mode = value(container, "mode");
   key.mode = mode == "hmac-md5" ? lsa::AuthMode::kHmacMd5 : mode == "hmac-sha-256" ? lsa::AuthMode::kHmacSha256 : lsa::AuthMode::kNone;
   key.secret = value(container, "key");
+  if (key.secret == control::kHiddenKey)
+    errors.push_back(path_of(container) + "/key: the key reads " + std::string(control::kHiddenKey) +
+                     " (as `config json` prints keys): write the key in");
   if (const std::string id = value(container, "key-id"); !id.empty()) key.key_id = static_cast<std::uint16_t>(std::stoul(id));
   return key;
 }
@@ -60,7 +64,7 @@ Expected<control::DaemonConfig> parse_controld_json(std::string_view json, const
   instance.lsp_mtu = std::stoul(value(root, "lsp-mtu"));
   instance.service_application_id = static_cast<std::uint16_t>(std::stoul(value(root, "application-id")));
   if (const lyd_node* auth = child(root, "lsp-authentication")) {
-    instance.lsp_auth = auth_key(auth);
+    instance.lsp_auth = auth_key(auth, errors);
     const std::string snp = value(auth, "snp-authentication");
     instance.snp_auth = snp == "none"        ? control::InstanceConfig::SnpAuth::kNone
                         : snp == "send-only" ? control::InstanceConfig::SnpAuth::kSendOnly
@@ -76,7 +80,7 @@ Expected<control::DaemonConfig> parse_controld_json(std::string_view json, const
       circuit.hello_interval = static_cast<std::uint16_t>(std::stoul(value(hello, "interval")));
       circuit.hello_multiplier = static_cast<std::uint16_t>(std::stoul(value(hello, "multiplier")));
       circuit.pad_hellos = value(hello, "padding") != "false";
-      circuit.hello_auth = auth_key(child(hello, "authentication"));
+      circuit.hello_auth = auth_key(child(hello, "authentication"), errors);
     }
     instance.circuits.push_back(circuit);
   }

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "control/show.hpp"
+#include "control/text_format.hpp"
 #include "tools/sd_notify.hpp"
 
 namespace dmsc::control {
@@ -192,11 +193,10 @@ void Daemon::serve_api() {
       if (n > 0) command.assign(request, static_cast<std::size_t>(n));
     }
     while (!command.empty() && (command.back() == '\n' || command.back() == '\r')) command.pop_back();
-    bool ok = false;
-    const std::string answer = run_show(*instance_, command, now(), ok);
+    const std::string reply = answer(command);
     std::size_t written = 0;
-    while (written < answer.size()) {
-      const ssize_t n = write(client, answer.data() + written, answer.size() - written);
+    while (written < reply.size()) {
+      const ssize_t n = write(client, reply.data() + written, reply.size() - written);
       if (n <= 0) break;
       written += static_cast<std::size_t>(n);
     }
@@ -222,40 +222,41 @@ void Daemon::save_sequence() {
   saved_sequence_ = instance_->own_sequence();
 }
 
-// Applies what changed in the configuration without a restart: the names and IP prefixes we
-// originate (a new LSP, nothing else disturbed). A file that does not load changes nothing;
-// changes that need a restart (identity, circuits, keys, timers, channel) are named and left.
-void Daemon::reload() {
-  auto loaded = reload_();
-  if (!loaded) {
-    log(LogLevel::kError, "reload refused, the running configuration stays: " + loaded.error());
-    return;
-  }
-  const InstanceConfig& now_config = instance_->config();
-  const InstanceConfig& next = loaded->instance;
-  std::vector<std::string> restart;
-  if (next.system_id != now_config.system_id) restart.push_back("system-id");
-  if (next.areas != now_config.areas) restart.push_back("area");
-  if (next.hostname != now_config.hostname || next.router_id != now_config.router_id) restart.push_back("hostname/router-id");
-  if (next.circuits.size() != now_config.circuits.size()) restart.push_back("circuits");
-  else
-    for (std::size_t i = 0; i < next.circuits.size(); ++i)
-      if (next.circuits[i].interface != now_config.circuits[i].interface || next.circuits[i].metric != now_config.circuits[i].metric ||
-          next.circuits[i].face != now_config.circuits[i].face || next.circuits[i].hello_auth.secret != now_config.circuits[i].hello_auth.secret)
-        restart.push_back("circuit " + next.circuits[i].interface);
-  if (next.lsp_auth.secret != now_config.lsp_auth.secret || next.lsp_auth.mode != now_config.lsp_auth.mode)
-    restart.push_back("lsp-auth");
-  if (loaded->channel != config_.channel) restart.push_back("channel");
-  const bool names_changed = next.service_prefixes != now_config.service_prefixes;
-  const bool prefixes_changed = next.ip_prefixes != now_config.ip_prefixes;
-  if (names_changed || prefixes_changed) {
-    instance_->set_originated(next.service_prefixes, next.ip_prefixes, now());
-    log(LogLevel::kInfo, "reload: now originating " + std::to_string(next.service_prefixes.size()) + " service prefix(es) and " +
-                             std::to_string(next.ip_prefixes.size()) + " IP prefix(es)");
+ReloadOutcome Daemon::reload() {
+  ReloadOutcome outcome;
+  if (!reload_) {
+    outcome = refused_reload("this daemon has no configuration file to read again");
+  } else if (auto loaded = reload_(); !loaded) {
+    outcome = refused_reload(loaded.error());
   } else {
-    log(LogLevel::kInfo, "reload: nothing that can change without a restart has changed");
+    outcome = plan_reload(config_, *loaded);
+    InstanceConfig& running = config_.instance;
+    if (loaded->instance.service_prefixes != running.service_prefixes || loaded->instance.ip_prefixes != running.ip_prefixes) {
+      running.service_prefixes = loaded->instance.service_prefixes;
+      running.ip_prefixes = loaded->instance.ip_prefixes;
+      instance_->set_originated(running.service_prefixes, running.ip_prefixes, now());
+    }
+    restart_pending_ = outcome.restart_needed;
   }
-  for (const std::string& what : restart) log(LogLevel::kWarning, "reload: " + what + " changed: takes effect at the next restart");
+  const auto lines = describe_reload(outcome);
+  // The details under the first line say what they are about in the log.
+  for (std::size_t i = 0; i < lines.size(); ++i) log(lines[i].level, i == 0 ? lines[i].text : "reload: " + lines[i].text);
+  return outcome;
+}
+
+std::string Daemon::answer(std::string_view command) {
+  const bool json = command.ends_with(" json");
+  const std::string_view verb = json ? command.substr(0, command.size() - 5) : command;
+  if (verb == "config") {
+    if (json) return format_daemon_config_json(config_);
+    std::string text = "# dmsc-controld " + config_.instance.system_id.to_string() + ": the running configuration; keys read " +
+                       std::string(kHiddenKey) + "\n";
+    if (!restart_pending_.empty()) text += "# changed in the file, waiting for a restart: " + join(restart_pending_, ", ") + "\n";
+    return text + format_daemon_config(config_);
+  }
+  if (verb == "reload") return format_reload(reload(), json);
+  bool ok = false;
+  return run_show(*instance_, command, now(), ok);
 }
 
 int Daemon::run(volatile std::sig_atomic_t& stop) {

@@ -8,11 +8,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "control/daemon_config.hpp"
 #include "control/instance.hpp"
 #include "control/packet_io.hpp"
+#include "control/reload.hpp"
 #include "fib/update_channel.hpp"
 
 namespace dmsc::control {
@@ -33,6 +35,19 @@ class Daemon final : public CoreOutput {
     reload_requested_ = requested;
   }
 
+  // The local API: one command line in, one answer out (serve_api() on the event loop; tests
+  // call it without a socket). The commands of show.hpp, and
+  //   config [json]  the running configuration (daemon_config.hpp's format or YANG JSON; keys hidden)
+  //   reload [json]  reload(), answered with its outcome
+  std::string answer(std::string_view command);
+  // SIGHUP and the API's `reload`: reads the configuration again; a file that does not load
+  // changes nothing; the names and IP prefixes we originate change at once (adjacencies stay
+  // up); other changes are named and wait for a restart. Logs the outcome and returns it.
+  ReloadOutcome reload();
+  // What the daemon runs with: the configuration it started with, the originated entries as
+  // the last applied reload set them.
+  const DaemonConfig& running_config() const { return config_; }
+
   void send_pdu(std::size_t circuit, std::span<const std::uint8_t> pdu) override;
   void log(LogLevel level, const std::string& text) override;
   void routes_changed(const Rib& rib, const std::vector<RouteChange>& changes) override;
@@ -44,7 +59,6 @@ class Daemon final : public CoreOutput {
   void serve_api();
   void save_sequence();
   void push_routes();
-  void reload();
 
   DaemonConfig config_;
   DaemonOptions options_;
@@ -58,6 +72,7 @@ class Daemon final : public CoreOutput {
   std::uint32_t saved_sequence_ = 0;
   std::function<Expected<DaemonConfig>()> reload_;
   volatile std::sig_atomic_t* reload_requested_ = nullptr;
+  std::vector<std::string> restart_pending_;  // what the last applied reload left for a restart
 };
 
 // Reads the sequence number saved in `path` (0 when absent or unreadable).

@@ -93,6 +93,7 @@ std::optional<std::string> parse_auth(const std::vector<std::string_view>& words
     key.mode = lsa::AuthMode::kHmacSha256;
   else
     return "unknown authentication '" + std::string(words[at]) + "' (md5 or sha256)";
+  if (words[at + 1] == kHiddenKey) return "the key reads " + std::string(kHiddenKey) + " (as `config` prints keys): write the key in";
   key.secret = std::string(words[at + 1]);
   at += 2;
   if (at + 1 < words.size() && words[at] == "key-id") {
@@ -201,6 +202,9 @@ Expected<DaemonConfig> parse_daemon_config(std::string_view text, std::string_vi
       if (slash == std::string_view::npos || !parse_ipv4(text_prefix.substr(0, slash), reach.prefix) ||
           !parse_number<std::uint8_t>(text_prefix.substr(slash + 1), reach.prefix_length, 32))
         return p.fail("ip-prefix: bad prefix '" + std::string(text_prefix) + "' (A.B.C.D/LEN)");
+      // Host bits cleared, as lsa::IpReach keeps a prefix and YANG's ipv4-prefix canonicalizes it.
+      for (std::size_t bit = reach.prefix_length; bit < 32; ++bit)
+        reach.prefix[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
       if (words.size() == 4 && words[2] == "metric") {
         if (!parse_number<std::uint32_t>(words[3], reach.metric, lsa::kMaxPathMetric)) return p.fail("ip-prefix: bad metric");
       } else if (words.size() != 2) {

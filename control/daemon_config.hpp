@@ -15,7 +15,13 @@
 //   timer spf-delay|spf-short-delay|spf-long-delay|spf-time-to-learn|spf-holddown SECONDS  (RFC 8405)
 //   channel SHM-NAME                    (the forwarder's FIB update channel)
 //   state-file PATH                     (our LSP sequence number across restarts)
+//
+// The local API's `config` prints the running configuration in this format, and in the YANG
+// JSON that config/controld_yang.hpp loads, keys replaced by `<hidden>`. Both parsers refuse
+// `<hidden>` as a key, so a saved `config` answer cannot silently run with the wrong key: its
+// keys must be written in again.
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -32,5 +38,32 @@ struct DaemonConfig {
 
 Expected<DaemonConfig> parse_daemon_config(std::string_view text, std::string_view origin);
 Expected<DaemonConfig> load_daemon_config(const std::string& path);
+
+// What `config` prints instead of a key.
+inline constexpr std::string_view kHiddenKey = "<hidden>";
+
+// daemon_config_format.cpp. `config` as statements of this format, one per line, values at
+// their defaults left out, keys as kHiddenKey: parsing the text gives `config` back, keys
+// aside. A value this format cannot hold (a hostname with a space, from a JSON file) is a
+// comment saying so.
+std::string format_daemon_config(const DaemonConfig& config);
+// The same as YANG JSON of module dmsc-controld (config/yang/dmsc-controld.yang), defaults left
+// out, keys as kHiddenKey: config/controld_yang.hpp loads it back. Seconds are decimal64 with
+// three fraction digits there, so finer timers (only the line format takes them) are rounded.
+std::string format_daemon_config_json(const DaemonConfig& config);
+
+// One statement of the line format, defaults left out: "service-prefix /svc/a metric 5 anycast",
+// "ip-prefix 10.0.0.0/8 metric 10".
+std::string service_prefix_statement(const lsa::ServicePrefix& prefix);
+std::string ip_prefix_statement(const lsa::IpReach& reach);
+
+// The `timer` statements (leaves of `timers` in YANG, of the same names) with their values,
+// for printing and comparing. `whole`: a number of seconds (uint16 in YANG).
+struct TimerValue {
+  std::string_view name;
+  double seconds;
+  bool whole;
+};
+std::array<TimerValue, 10> timer_values(const TimerConfig& timers);
 
 }  // namespace dmsc::control

@@ -1,6 +1,7 @@
 // dmsc-controld: the SR box's IS-IS control daemon (control/README.md).
 //   dmsc-controld --config FILE [--socket PATH] [--log-level debug|info|warning|error]
 //   dmsc-controld show COMMAND [json] [--socket PATH]      (a client of the local API)
+//   dmsc-controld reload [json] [--socket PATH]            (the same as SIGHUP, with its outcome)
 #include <unistd.h>
 
 #include <csignal>
@@ -23,7 +24,8 @@ constexpr const char* kDefaultSocket = "/run/dmsc-controld.sock";
 
 const char* kUsage =
     "usage: dmsc-controld --config FILE(.json: YANG, module dmsc-controld) [--socket PATH] [--log-level debug|info|warning|error]\n"
-    "       dmsc-controld show adjacencies|lsdb|lsdb detail|rib|spf-log|counters [json] [--socket PATH]\n";
+    "       dmsc-controld show adjacencies|lsdb|lsdb detail|rib|spf-log|counters|config [json] [--socket PATH]\n"
+    "       dmsc-controld reload [json] [--socket PATH]   (exit 1 when the file is refused)\n";
 
 int show(const std::string& command, const std::string& path) {
   const auto answer = dmsc::control::ask_controld(path, command);
@@ -32,7 +34,9 @@ int show(const std::string& command, const std::string& path) {
     return 3;
   }
   std::fwrite(answer->data(), 1, answer->size(), stdout);
-  return answer->rfind("unknown command", 0) == 0 ? 2 : 0;
+  if (answer->rfind("unknown command", 0) == 0) return 2;
+  const bool refused = answer->rfind("reload refused", 0) == 0 || answer->rfind("{\"result\":\"refused\"", 0) == 0;
+  return refused ? 1 : 0;
 }
 
 }  // namespace
@@ -41,7 +45,10 @@ int main(int argc, char** argv) {
   using namespace dmsc::control;
   std::string config_path, socket_path = kDefaultSocket, log_level = "info";
   std::string show_command;
-  bool showing = argc > 1 && std::strcmp(argv[1], "show") == 0;
+  // `reload` is a command of the API as the show commands are, not a view: its own verb.
+  const bool reloading = argc > 1 && std::strcmp(argv[1], "reload") == 0;
+  const bool showing = reloading || (argc > 1 && std::strcmp(argv[1], "show") == 0);
+  if (reloading) show_command = "reload";
   for (int i = showing ? 2 : 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;

@@ -39,15 +39,17 @@ FrameDrop parse_isis_frame(std::span<const std::uint8_t> frame, const std::array
 }
 
 std::vector<std::uint8_t> build_isis_frame(std::span<const std::uint8_t> pdu, const std::array<std::uint8_t, 6>& source) {
-  std::vector<std::uint8_t> frame;
-  frame.reserve(kEthernetHeader + kLlcHeader + pdu.size());
-  frame.insert(frame.end(), kAllIss.begin(), kAllIss.end());
-  frame.insert(frame.end(), source.begin(), source.end());
+  // Sized once and written in place (GCC 12 warns, wrongly, about the same through inserts).
   const std::size_t length = kLlcHeader + pdu.size();
-  frame.push_back(static_cast<std::uint8_t>(length >> 8));
-  frame.push_back(static_cast<std::uint8_t>(length));
-  frame.insert(frame.end(), {0xfe, 0xfe, 0x03});
-  frame.insert(frame.end(), pdu.begin(), pdu.end());
+  std::vector<std::uint8_t> frame(kEthernetHeader + length);
+  std::copy(kAllIss.begin(), kAllIss.end(), frame.begin());
+  std::copy(source.begin(), source.end(), frame.begin() + 6);
+  frame[12] = static_cast<std::uint8_t>(length >> 8);
+  frame[13] = static_cast<std::uint8_t>(length);
+  frame[14] = 0xfe;
+  frame[15] = 0xfe;
+  frame[16] = 0x03;
+  std::copy(pdu.begin(), pdu.end(), frame.begin() + kEthernetHeader + kLlcHeader);
   return frame;
 }
 

@@ -3,30 +3,11 @@
 #include <cstdio>
 #include <sstream>
 
+#include "control/text_format.hpp"
+
 namespace dmsc::control {
 
 namespace {
-
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string ipv4_text(const std::array<std::uint8_t, 4>& a) {
-  return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." + std::to_string(a[3]);
-}
 
 std::string mac_text(const std::array<std::uint8_t, 6>& m) {
   char text[20];
@@ -83,8 +64,7 @@ std::string show_lsdb(const Instance& instance, double now, bool detail, bool js
             << ",\"metric\":" << tlvs.is_reach[i].metric << "}";
       out << "],\"ip_reach\":[";
       for (std::size_t i = 0; i < tlvs.ip_reach.size(); ++i)
-        out << (i ? "," : "") << "{\"prefix\":" << json_string(ipv4_text(tlvs.ip_reach[i].prefix) + "/" +
-                                                             std::to_string(tlvs.ip_reach[i].prefix_length))
+        out << (i ? "," : "") << "{\"prefix\":" << json_string(ip_prefix_text(tlvs.ip_reach[i]))
             << ",\"metric\":" << tlvs.ip_reach[i].metric << "}";
       out << "],\"service_prefixes\":[";
       for (std::size_t i = 0; i < tlvs.service_prefixes.size(); ++i)
@@ -202,7 +182,8 @@ std::string run_show(const Instance& instance, std::string_view command, double 
   if (command == "spf-log") return show_spf_log(instance, json);
   if (command == "counters") return show_counters(instance, json);
   ok = false;
-  return "unknown command; commands: adjacencies, lsdb, lsdb detail, rib, spf-log, counters (append json for JSON)\n";
+  return "unknown command; commands: adjacencies, lsdb, lsdb detail, rib, spf-log, counters, config, reload (append json "
+         "for JSON)\n";
 }
 
 }  // namespace dmsc::control

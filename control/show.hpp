@@ -9,9 +9,9 @@
 
 namespace dmsc::control {
 
-// Runs one command ("adjacencies", "lsdb", "lsdb detail", "rib", "spf-log", "counters",
-// "summary"), appending " json" for JSON. Unknown commands answer with the list of commands
-// and ok = false.
+// Runs one command ("adjacencies", "lsdb", "lsdb detail", "rib", "spf-log", "counters"),
+// appending " json" for JSON. Unknown commands answer with the list of the API's commands
+// (`config` and `reload` included: the daemon answers those, Daemon::answer) and ok = false.
 std::string run_show(const Instance& instance, std::string_view command, double now, bool& ok);
 
 }  // namespace dmsc::control
