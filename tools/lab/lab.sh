@@ -127,9 +127,10 @@ topo_forwarder_conf() {
       printf 'face %d ethernet p-%s learn\n' "${TOPO_ID[$peer]}" "$peer"
     fi
   done
+  # Pods serving the same name behind one gateway share its route (weighted equally).
   while read -r name pod; do
-    [[ -n $name ]] && printf 'route %s %d\n' "$name" "${TOPO_ID[$pod]}"
-  done < <(topo_gateway_names "$box")
+    [[ -n $name ]] && printf '%s %d\n' "$name" "${TOPO_ID[$pod]}"
+  done < <(topo_gateway_names "$box") | awk '{ faces[$1] = faces[$1] " " $2 } END { for (n in faces) print "route " n faces[n] }' | sort
 }
 
 topo_controld_conf() {
@@ -137,7 +138,7 @@ topo_controld_conf() {
   printf 'system-id %s\narea 49.0001\nhostname %s\nrouter-id 10.255.0.%d\nchannel /%s-%s-fib\n' \
     "$(topo_system_id "$box")" "$box" "${TOPO_ID[$box]}" "$LAB_TAG" "$box"
   printf 'timer spf-delay 0.05\ntimer lsp-gen-interval 0.05\ntimer csnp-interval 2\n'
-  while read -r name pod; do [[ -n $name ]] && printf 'service-prefix %s metric 5\n' "$name"; done < <(topo_gateway_names "$box")
+  topo_gateway_names "$box" | awk '!seen[$1]++ { print "service-prefix " $1 " metric 5" }'
   for peer in ${TOPO_PEERS[$box]}; do
     [[ ${TOPO_ROLE[$peer]} == pod ]] && continue
     printf 'circuit t-%s metric %s face %d ipv4 %s hello-interval 1 hello-multiplier 3\n' \
