@@ -32,6 +32,8 @@ Statements statements_of(const lyd_node* root) {
   const std::string base = path_of(root);
   s.add("stats " + value(root, "stats"), base + "/stats");
   if (const std::string channel = value(root, "channel"); !channel.empty()) s.add("channel " + channel, base + "/channel");
+  if (const std::string socket = value(root, "control-socket"); !socket.empty())
+    s.add("control-socket " + socket, base + "/control-socket");
   s.add("fib-capacity " + value(root, "fib-capacity"), base + "/fib-capacity");
   if (const std::string mbufs = value(root, "mbufs"); !mbufs.empty()) s.add("mbufs " + mbufs, base + "/mbufs");
   s.add("simd " + value(root, "simd"), base + "/simd");

@@ -60,7 +60,7 @@ fib::FaceId FlowAffinityTable::face_for(const std::uint8_t* destination, std::si
       if (in_group(group, flow.face)) {
         ++tally.kept;
       } else {
-        flow.face = group.pick(flow_hash(flow_key)).face;  // its next hop left the set
+        flow.face = pick_next_hop(group, flow_key).face;  // its next hop left the set
         ++tally.moved;
       }
       return flow.face;
@@ -68,7 +68,7 @@ fib::FaceId FlowAffinityTable::face_for(const std::uint8_t* destination, std::si
     if (idle(flow) > idle(*victim)) victim = &flow;
   }
   if (idle(*victim) != std::numeric_limits<std::uint32_t>::max()) ++tally.evicted;
-  const fib::FaceId face = group.pick(flow_hash(flow_key)).face;
+  const fib::FaceId face = pick_next_hop(group, flow_key).face;
   *victim = {id, face, now};
   ++tally.fresh;
   return face;

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "dataplane/next_hop_pick.hpp"
 #include "fib/expected.hpp"
 #include "fib/name_hash.hpp"
 #include "fib/next_hop.hpp"
@@ -71,13 +72,5 @@ class FlowAffinityTable {
   std::uint32_t idle_seconds_;
   fib::NameHashKey key_;
 };
-
-// The group's weighted pick for a flow key: what a packet without A gets. Shared with the
-// forwarding loop so that a new A flow starts where it would have gone anyway.
-inline std::uint64_t flow_hash(std::uint32_t flow_key) {
-  // Spreads flow keys over the selection slots: consecutive keys must not land on consecutive
-  // slots, and one key always maps to one slot.
-  return (static_cast<std::uint64_t>(flow_key) * 0x9e3779b97f4a7c15ULL) >> 40;
-}
 
 }  // namespace dmsc::dataplane

@@ -96,7 +96,8 @@ struct alignas(64) PortCounters {
 };
 
 inline constexpr std::uint64_t kStatsMagic = 0x31535443534d44ULL;  // "DMSCSTS1"
-inline constexpr std::uint32_t kStatsVersion = 3;
+// 4: the clear-stats baseline after the port blocks.
+inline constexpr std::uint32_t kStatsVersion = 4;
 inline constexpr std::size_t kMaxStatsLcores = 64;
 inline constexpr std::size_t kMaxStatsPorts = 16;
 
@@ -118,14 +119,35 @@ struct alignas(64) StatsHeader {
   std::uint64_t heartbeat;        // main thread, once per period: a stalled forwarder stops it
 };
 
+// `clear stats` (the control socket) as VPP does it: the counters are never reset (the lcores
+// are their only writers, and Prometheus counters must not go down); the service loop copies
+// the lcore and port blocks here instead, and the CLI shows the counters minus this baseline.
+// Telemetry, the exporter and the exit report keep the raw totals.
+//
+// One writer (the service loop), any number of readers: a sequence lock. The writer makes
+// `epoch` odd, copies, makes it even again; a reader copies between two equal, even loads of
+// `epoch` and retries otherwise. cleared_unix_ns 0: never cleared (the baseline is zero).
+struct alignas(64) StatsBaseline {
+  std::uint64_t epoch;
+  std::uint64_t cleared_unix_ns;
+  std::uint64_t clears;           // how many times the counters were cleared
+  LcoreCounters lcores[kMaxStatsLcores];
+  PortCounters ports[kMaxStatsPorts];
+};
+
 struct StatsLayout {
   StatsHeader header;
   LcoreCounters lcores[kMaxStatsLcores];
   PortCounters ports[kMaxStatsPorts];
+  StatsBaseline baseline;
 };
 static_assert(sizeof(StatsHeader) == 128);
 static_assert(sizeof(LcoreCounters) % 64 == 0);
 static_assert(offsetof(StatsLayout, lcores) == 128);
 static_assert(sizeof(PortCounters) == 128);
+static_assert(offsetof(StatsLayout, ports) == 128 + kMaxStatsLcores * sizeof(LcoreCounters));
+static_assert(offsetof(StatsLayout, baseline) == offsetof(StatsLayout, ports) + kMaxStatsPorts * sizeof(PortCounters));
+static_assert(offsetof(StatsBaseline, lcores) == 64 && sizeof(StatsBaseline) % 64 == 0);
+static_assert(offsetof(StatsBaseline, ports) == 64 + kMaxStatsLcores * sizeof(LcoreCounters));
 
 }  // namespace dmsc::dataplane

@@ -58,49 +58,95 @@ void build_udp6(Face& face, std::uint8_t* scratch, const FaceConfig& config, con
 
 }  // namespace
 
+namespace {
+
+// A face of `config` with its encapsulation template, made from its port's addresses.
+Face* make_face(const ForwarderConfig& config, const FaceConfig& face_config, const std::vector<PortAddresses>& ports) {
+  const auto port_position = std::find_if(config.ports.begin(), config.ports.end(),
+                                          [&](const PortConfig& p) { return p.name == face_config.port; });
+  const std::size_t port_index = static_cast<std::size_t>(port_position - config.ports.begin());
+  const PortConfig& port = config.ports[port_index];
+  Face& face = *new Face;
+  face.kind = face_config.kind;
+  face.port_index = static_cast<std::uint16_t>(port_index);
+  std::size_t ip_and_udp = 0;
+  std::uint8_t scratch[kMaxEncapsulationLength] = {};
+  const wire::MacAddress& source = ports[port_index].mac;
+  switch (face.kind) {
+    case FaceKind::kEthernet:
+      face.header_length = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, config.encap.ethertype));
+      break;
+    case FaceKind::kUdp4:
+      face.l3_offset = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, wire::kEthertypeIpv4));
+      ip_and_udp = wire::kIpv4HeaderLength + wire::kUdpHeaderLength;
+      build_udp4(face, scratch, face_config, port);
+      break;
+    case FaceKind::kUdp6:
+      face.l3_offset = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, wire::kEthertypeIpv6));
+      ip_and_udp = wire::kIpv6HeaderLength + wire::kUdpHeaderLength;
+      build_udp6(face, scratch, face_config, port);
+      break;
+  }
+  if (face.kind != FaceKind::kEthernet) face.header_length = static_cast<std::uint8_t>(face.l3_offset + ip_and_udp);
+  std::memcpy(face.header.data() + kEncapsulationWriteLength - face.header_length, scratch, face.header_length);
+  const std::size_t mtu = ports[port_index].mtu;
+  face.max_packet_length = static_cast<std::uint16_t>(mtu > ip_and_udp ? mtu - ip_and_udp : 0);
+  face.learns_neighbour = face_config.learn_neighbour ? 1 : 0;
+  face.usable = face_config.learn_neighbour ? 0 : 1;  // a learning face waits for a hello
+  return &face;
+}
+
+// The destination MAC in a face's template: the Ethernet header starts header_length octets
+// before the end of the template, its destination first.
+std::uint8_t* destination_mac(Face& face) { return face.header.data() + kEncapsulationWriteLength - face.header_length; }
+
+void free_face(void* object, void*) { delete static_cast<Face*>(object); }
+
+}  // namespace
+
 FaceTable FaceTable::build(const ForwarderConfig& config, const std::vector<PortAddresses>& ports) {
   FaceTable table;
-  fib::FaceId largest = 0;
-  for (const FaceConfig& face : config.faces) largest = std::max(largest, face.id);
-  table.slot_count_ = static_cast<std::size_t>(largest) + 1;
+  table.slot_count_ = kMaxFaces;
   table.slots_ = std::make_unique<std::atomic<Face*>[]>(table.slot_count_);
   for (std::size_t i = 0; i < table.slot_count_; ++i) table.slots_[i].store(nullptr, std::memory_order_relaxed);
   for (const FaceConfig& face_config : config.faces) {
-    const auto port_position = std::find_if(config.ports.begin(), config.ports.end(),
-                                            [&](const PortConfig& p) { return p.name == face_config.port; });
-    const std::size_t port_index = static_cast<std::size_t>(port_position - config.ports.begin());
-    const PortConfig& port = config.ports[port_index];
-    Face& face = *new Face;
-    table.slots_[face_config.id].store(&face, std::memory_order_release);
-    face.kind = face_config.kind;
-    face.port_index = static_cast<std::uint16_t>(port_index);
-    std::size_t ip_and_udp = 0;
-    std::uint8_t scratch[kMaxEncapsulationLength] = {};
-    const wire::MacAddress& source = ports[port_index].mac;
-    switch (face.kind) {
-      case FaceKind::kEthernet:
-        face.header_length = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, config.encap.ethertype));
-        break;
-      case FaceKind::kUdp4:
-        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, wire::kEthertypeIpv4));
-        ip_and_udp = wire::kIpv4HeaderLength + wire::kUdpHeaderLength;
-        build_udp4(face, scratch, face_config, port);
-        break;
-      case FaceKind::kUdp6:
-        face.l3_offset = static_cast<std::uint8_t>(write_ethernet(scratch, face_config, source, wire::kEthertypeIpv6));
-        ip_and_udp = wire::kIpv6HeaderLength + wire::kUdpHeaderLength;
-        build_udp6(face, scratch, face_config, port);
-        break;
-    }
-    if (face.kind != FaceKind::kEthernet) face.header_length = static_cast<std::uint8_t>(face.l3_offset + ip_and_udp);
-    std::memcpy(face.header.data() + kEncapsulationWriteLength - face.header_length, scratch, face.header_length);
-    const std::size_t mtu = ports[port_index].mtu;
-    face.max_packet_length = static_cast<std::uint16_t>(mtu > ip_and_udp ? mtu - ip_and_udp : 0);
-    face.learns_neighbour = face_config.learn_neighbour ? 1 : 0;
-    face.usable = face_config.learn_neighbour ? 0 : 1;  // a learning face waits for a hello
+    table.slots_[face_config.id].store(make_face(config, face_config, ports), std::memory_order_release);
     ++table.count_;
   }
   return table;
+}
+
+void FaceTable::set_face(const ForwarderConfig& config, const FaceConfig& face_config,
+                         const std::vector<PortAddresses>& ports, fib::Qsbr& qsbr) {
+  Face* face = make_face(config, face_config, ports);
+  Face* old = slots_[face_config.id].load(std::memory_order_relaxed);
+  if (old != nullptr && old->learns_neighbour && face->learns_neighbour && old->usable &&
+      old->port_index == face->port_index) {
+    // The neighbour on the port is the one it was: keep what the face learned.
+    std::memcpy(destination_mac(*face), destination_mac(*old), 6);
+    face->usable = face->max_packet_length != 0;
+  }
+  slots_[face_config.id].store(face, std::memory_order_release);
+  if (old == nullptr) ++count_;
+  else qsbr.retire(old, free_face, nullptr);
+}
+
+void FaceTable::remove_face(fib::FaceId id, fib::Qsbr& qsbr) {
+  if (id >= slot_count_) return;
+  Face* old = slots_[id].load(std::memory_order_relaxed);
+  if (old == nullptr) return;
+  slots_[id].store(nullptr, std::memory_order_release);
+  qsbr.retire(old, free_face, nullptr);
+  --count_;
+}
+
+std::optional<wire::MacAddress> FaceTable::neighbour(fib::FaceId id) const {
+  if (id >= slot_count_) return std::nullopt;
+  Face* face = slots_[id].load(std::memory_order_acquire);
+  if (face == nullptr || !face->usable) return std::nullopt;
+  wire::MacAddress mac;
+  std::memcpy(mac.data(), destination_mac(*face), 6);
+  return mac;
 }
 
 FaceTable& FaceTable::operator=(FaceTable&& other) noexcept {
@@ -134,15 +180,12 @@ std::vector<fib::FaceId> FaceTable::learn_neighbour(std::size_t port_index, cons
   for (std::size_t i = 0; i < slot_count_; ++i) {
     Face* face = slots_[i].load(std::memory_order_relaxed);
     if (face == nullptr || !face->learns_neighbour || face->port_index != port_index) continue;
-    // The Ethernet header starts header_length octets before the end of the template; its
-    // destination MAC comes first.
-    std::uint8_t* destination = face->header.data() + kEncapsulationWriteLength - face->header_length;
-    if (face->usable && std::memcmp(destination, mac.data(), 6) == 0) continue;
+    if (face->usable && std::memcmp(destination_mac(*face), mac.data(), 6) == 0) continue;
     Face* copy = new Face(*face);
-    std::memcpy(copy->header.data() + kEncapsulationWriteLength - copy->header_length, mac.data(), 6);
+    std::memcpy(destination_mac(*copy), mac.data(), 6);
     copy->usable = copy->max_packet_length != 0;
     slots_[i].store(copy, std::memory_order_release);
-    qsbr.retire(face, [](void* object, void*) { delete static_cast<Face*>(object); }, nullptr);
+    qsbr.retire(face, free_face, nullptr);
     changed.push_back(static_cast<fib::FaceId>(i));
   }
   return changed;

@@ -5,10 +5,10 @@
 // fields. No DPDK here: the forwarder calls encapsulate() on mbuf data, tests on plain buffers.
 //
 // Threading: FaceTable is built once at start-up; any lcore may call find() and encapsulate()
-// concurrently. Faces that learn their neighbour's MAC change afterwards, under QSBR: the one
-// writer thread (the forwarder's main thread) publishes a new copy of the face and retires the
-// old one, which is freed once every forwarding lcore has passed a quiescent state. Readers
-// never wait.
+// concurrently. Faces that learn their neighbour's MAC, and faces a reload adds, changes or
+// removes, change afterwards under QSBR: the one writer thread (the forwarder's main thread)
+// publishes a new copy of the face and retires the old one, which is freed once every
+// forwarding lcore has passed a quiescent state. Readers never wait.
 
 #include <array>
 #include <cstddef>
@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace dmsc::dataplane {
 
@@ -74,8 +75,22 @@ class FaceTable {
   // usable; the old copy goes to `qsbr`. Writer thread only. Returns the ids of faces changed.
   std::vector<fib::FaceId> learn_neighbour(std::size_t port_index, const wire::MacAddress& mac, fib::Qsbr& qsbr);
 
+  // Reload (writer thread): publishes face `face` of `config` (added or changed) in place of
+  // what its slot held, which goes to `qsbr`. A face that learns its neighbour and stays on the
+  // same port keeps the MAC it learned. `ports` as for build().
+  void set_face(const ForwarderConfig& config, const FaceConfig& face, const std::vector<PortAddresses>& ports,
+                fib::Qsbr& qsbr);
+  // Reload: the face leaves (packets routed to it then count no_usable_next_hop).
+  void remove_face(fib::FaceId id, fib::Qsbr& qsbr);
+
+  // The MAC the face sends to (configured or learned); nullopt while it is not usable (a
+  // learning face that heard no hello yet), or for an id that is not a face.
+  std::optional<wire::MacAddress> neighbour(fib::FaceId id) const;
+
  private:
-  std::unique_ptr<std::atomic<Face*>[]> slots_;  // indexed by face id; nullptr: no face
+  // Indexed by face id, every id a slot (kMaxFaces), so that a reload can add any face;
+  // nullptr: no face.
+  std::unique_ptr<std::atomic<Face*>[]> slots_;
   std::size_t slot_count_ = 0;
   std::size_t count_ = 0;
 };

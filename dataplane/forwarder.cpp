@@ -18,7 +18,6 @@
 
 #include "dataplane/mbuf_pool.hpp"
 #include "dataplane/telemetry.hpp"
-#include "fib/channel_table_sink.hpp"
 
 namespace dmsc::dataplane {
 namespace {
@@ -45,6 +44,7 @@ Expected<std::unique_ptr<Forwarder>> Forwarder::create(const ForwarderConfig& co
 }
 
 Forwarder::~Forwarder() {
+  control_.reset();
   for (const StartedPort& port : ports_) {
     stop_port(port.port_id);
     if (port.tap_port_id != UINT16_MAX) stop_port(port.tap_port_id);
@@ -113,6 +113,7 @@ Status Forwarder::start() {
   }
   stats_.layout().header.port_count = static_cast<std::uint32_t>(ports_.size());
   faces_ = FaceTable::build(config_, addresses);
+  port_addresses_ = addresses;
   for (std::size_t p = 0; p < config_.ports.size(); ++p) learning_ports_.push_back(faces_.learns_on_port(p));
 
   auto qsbr = fib::Qsbr::create(workers);
@@ -123,6 +124,7 @@ Status Forwarder::start() {
   auto table = fib::Table::create(table_config, *qsbr_);
   if (!table) return Error{table.error()};
   table_ = std::move(*table);
+  routes_ = std::make_unique<fib::RouteSources>(*table_);
   if (Status status = load_static_routes(); !status) return status;
   if (!config_.channel.empty()) {
     fib::ChannelConfig channel_config;
@@ -130,7 +132,6 @@ Status Forwarder::start() {
     auto channel = fib::FibUpdateConsumer::create(channel_config);
     if (!channel) return Error{"FIB update channel: " + channel.error()};
     channel_ = std::move(*channel);
-    sink_ = std::make_unique<fib::TableSink>(*table_);
   }
 
   // One context per worker lcore; rx queues dealt round-robin; tx queue i on every port.
@@ -184,12 +185,12 @@ Status Forwarder::start() {
   layout.header.lcore_count = index + 1;
   refresh_stats();
   register_telemetry(stats_);
-  return ok_status();
+  return start_control_socket();
 }
 
 Status Forwarder::load_static_routes() {
   for (const StaticRoute& route : config_.routes) {
-    auto outcome = table_->insert(route.prefix, route.next_hops);
+    auto outcome = routes_->set_static(route.prefix, route.next_hops);
     if (!outcome) return Error{"route " + route.prefix.to_string() + ": " + outcome.error()};
   }
   table_->reclaim();
@@ -285,6 +286,7 @@ void Forwarder::refresh_stats() {
 }
 
 Status Forwarder::run(const std::atomic<bool>& stop, const RunOptions& options) {
+  options_ = options;
   for (auto& context : lcores_) {
     const unsigned lcore_id = context->counters->lcore_id;
     if (const int rc = rte_eal_remote_launch(lcore_entry, context.get(), lcore_id); rc != 0) {
@@ -305,10 +307,9 @@ Status Forwarder::run(const std::atomic<bool>& stop, const RunOptions& options) 
     watchdog.kick();
     bool busy = false;
     service_punt_paths();
-    if (channel_) {
-      busy |= channel_->poll(*sink_, kChannelMessagesPerPoll) != 0;
-      table_->reclaim();
-    }
+    if (channel_) busy |= channel_->poll(*routes_, kChannelMessagesPerPoll) != 0;
+    busy |= serve_control();
+    table_->reclaim();
     const auto now = Clock::now();
     if (now - last_refresh >= std::chrono::milliseconds(100)) {
       last_refresh = now;

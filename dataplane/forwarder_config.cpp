@@ -138,6 +138,7 @@ class ConfigParser {
     if (keyword == "mbufs") return mbufs(words);
     if (keyword == "channel") return single_word(words, config_.channel);
     if (keyword == "stats") return single_word(words, config_.stats);
+    if (keyword == "control-socket") return single_word(words, config_.control_socket);
     if (keyword == "port") return port(words);
     if (keyword == "face") return face(words);
     if (keyword == "route") {
@@ -147,7 +148,7 @@ class ConfigParser {
     if (keyword == "routes") return routes_file(words);
     return Error{"unknown statement '" + std::string(keyword) +
                  "' (expected ethertype, udp-port, verify-udp-checksum, simd, affinity-flows, affinity-idle, poll-sleep, fib-capacity, mbufs, "
-                 "channel, stats, port, face, route or routes)"};
+                 "channel, stats, control-socket, port, face, route or routes)"};
   }
 
   Expected<ForwarderConfig> finish() {
@@ -155,6 +156,7 @@ class ConfigParser {
     if (Status encap = wire::check_encap_config(config_.encap); !encap)
       return Error{std::string(origin_) + ": " + encap.error()};
     if (config_.stats.empty()) config_.stats = "dmsc-forwarder";
+    if (config_.control_socket.empty()) config_.control_socket = default_control_socket(config_.stats);
     return std::move(config_);
   }
 
@@ -389,6 +391,18 @@ Status parse_routes(std::string_view text, std::string_view origin, const Forwar
     if (words.size() < 2) return Error{"usage: <prefix> <face>[:<weight>] ..."};
     return parse_route_words(words, 0, config, routes);
   });
+}
+
+Expected<StaticRoute> parse_static_route(const std::vector<std::string_view>& words, const ForwarderConfig& config) {
+  std::vector<StaticRoute> routes;
+  if (words.size() < 2) return Error{"usage: <prefix> <face>[:<weight>] ..."};
+  if (Status status = parse_route_words(words, 0, config, routes); !status) return Error{status.error()};
+  return std::move(routes.front());
+}
+
+std::string default_control_socket(std::string_view stats) {
+  while (!stats.empty() && stats.front() == '/') stats.remove_prefix(1);
+  return "/run/" + std::string(stats.empty() ? "dmsc-forwarder" : stats) + ".sock";
 }
 
 std::optional<wire::MacAddress> parse_mac(std::string_view text) {

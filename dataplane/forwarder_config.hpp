@@ -76,6 +76,9 @@ struct ForwarderConfig {
   std::vector<StaticRoute> routes;  // `route` lines and the routes files, in order
   std::string channel;              // shm segment of the FIB update channel; empty: none
   std::string stats;                // shm segment name of the stats; empty: "dmsc-forwarder"
+  // The control socket (dataplane/README.md, "Control socket"); empty when parsed: /run/<stats>.sock,
+  // so /run/dmsc-forwarder.sock by default and one per forwarder when several share a host.
+  std::string control_socket;
 
   const PortConfig* find_port(std::string_view name) const;
   const FaceConfig* find_face(fib::FaceId id) const;
@@ -91,6 +94,13 @@ Expected<ForwarderConfig> load_forwarder_config(const std::string& path);
 // `routes`; faces must exist in `config`.
 Status parse_routes(std::string_view text, std::string_view origin, const ForwarderConfig& config,
                     std::vector<StaticRoute>& routes);
+
+// One route from its words, "<prefix> <face>[:<weight>] ...", as a `route` line has them after
+// the keyword (the control socket's `route add` uses it too); faces must exist in `config`.
+Expected<StaticRoute> parse_static_route(const std::vector<std::string_view>& words, const ForwarderConfig& config);
+
+// The control socket that goes with a stats segment name: /run/<name>.sock.
+std::string default_control_socket(std::string_view stats);
 
 // "02:00:00:00:00:01", "10.0.0.1", "fd00::1".
 std::optional<wire::MacAddress> parse_mac(std::string_view text);

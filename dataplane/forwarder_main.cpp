@@ -1,8 +1,10 @@
 // dmsc-forwarder: the SR box's DPDK poll-mode forwarder.
 //   dmsc-forwarder [EAL options] -- --config FILE [--exit-when-idle SECONDS] [--duration SECONDS]
 //                                   [--report FILE]
-// The first EAL lcore runs the service loop (punt/inject, FIB updates, stats); every other
-// lcore forwards. At exit the counters are printed as one JSON object (or written to --report).
+// The first EAL lcore runs the service loop (punt/inject, FIB updates, stats, the control
+// socket); every other lcore forwards. SIGHUP reloads the configuration file (what changed of
+// static routes and faces; dataplane/README.md, "Reload"). At exit the counters are printed as
+// one JSON object (or written to --report).
 
 #include <csignal>
 #include <cstdio>
@@ -20,8 +22,10 @@
 namespace {
 
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> reload_requested{false};
 
 void on_signal(int) { stop_requested.store(true); }
+void on_hangup(int) { reload_requested.store(true); }
 
 int usage(const char* why) {
   std::fprintf(stderr,
@@ -73,7 +77,11 @@ int main(int argc, char** argv) {
 
   // YANG JSON (module dmsc-forwarder, validated by libyang) or the line-oriented file.
   const bool json = config_path.size() > 5 && config_path.compare(config_path.size() - 5, 5, ".json") == 0;
-  auto config = json ? dmsc::config::load_forwarder_json(config_path) : dmsc::dataplane::load_forwarder_config(config_path);
+  // Reload reads the file the same way (in a helper thread of the service loop).
+  const auto load = [json, config_path]() -> dmsc::Expected<dmsc::dataplane::ForwarderConfig> {
+    return json ? dmsc::config::load_forwarder_json(config_path) : dmsc::dataplane::load_forwarder_config(config_path);
+  };
+  auto config = load();
   if (!config) {
     std::fprintf(stderr, "dmsc-forwarder: %s\n", config.error().c_str());
     rte_eal_cleanup();
@@ -89,9 +97,18 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    struct sigaction hangup {};
+    hangup.sa_handler = on_hangup;
+    hangup.sa_flags = SA_RESTART;
+    sigaction(SIGHUP, &hangup, nullptr);
+    options.reload_requested = &reload_requested;
+    options.load_config = load;
+    options.config_origin = config_path;
     std::fprintf(stderr,
-                 "dmsc-forwarder: forwarding (%zu ports, %zu static routes, %s code); SIGINT or SIGTERM stops\n",
-                 config->ports.size(), config->routes.size(), (*forwarder)->forwarding_code());
+                 "dmsc-forwarder: forwarding (%zu ports, %zu static routes, %s code), control socket %s; "
+                 "SIGINT or SIGTERM stops, SIGHUP reloads\n",
+                 config->ports.size(), config->routes.size(), (*forwarder)->forwarding_code(),
+                 (*forwarder)->control_socket().c_str());
     if (auto run = (*forwarder)->run(stop_requested, options); !run) {
       std::fprintf(stderr, "dmsc-forwarder: %s\n", run.error().c_str());
       status = 1;

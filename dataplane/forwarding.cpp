@@ -177,7 +177,7 @@ template <wire::detail::NameCheck kCheckNames>
       face_id = context.affinity->face_for(lane.header.destination.bytes, lane.header.destination.length,
                                            lane.header.flow_key, *group, now_seconds, affinity);
     } else {
-      face_id = group->pick(flow_hash(lane.header.flow_key)).face;
+      face_id = pick_next_hop(*group, lane.header.flow_key).face;
     }
     const Face* face = context.faces->find(face_id);
     if (unlikely(face == nullptr)) {

@@ -16,8 +16,24 @@ void append(std::string& out, const char* format, auto... values) {
 
 }  // namespace
 
-std::string format_stats_json(const StatsSegment& stats) {
-  const StatsLayout& layout = stats.layout();
+std::uint64_t StatsReading::total(Counter counter) const {
+  std::uint64_t sum = 0;
+  for (std::size_t l = 0; l < kMaxStatsLcores; ++l)
+    if (layout_.lcores[l].in_use) sum += lcore(l, counter);
+  return sum;
+}
+
+std::uint64_t StatsReading::total_parse_drops(std::size_t reason) const {
+  std::uint64_t sum = 0;
+  if (reason >= kParseDropSlots) return 0;
+  for (std::size_t l = 0; l < kMaxStatsLcores; ++l)
+    if (layout_.lcores[l].in_use) sum += parse_drops(l, reason);
+  return sum;
+}
+
+std::string format_stats_json(const StatsSegment& segment, const StatsBaseline* since) {
+  const StatsReading stats(segment, since);
+  const StatsLayout& layout = segment.layout();
   std::string out = "{";
   for (const CounterInfo& info : counter_table())
     append(out, "\"%s\":%" PRIu64 ",", info.name, stats.total(info.counter));
@@ -33,16 +49,16 @@ std::string format_stats_json(const StatsSegment& stats) {
   out += "},\"lcores\":[";
   for (std::uint32_t i = 0; i < layout.header.lcore_count && i < kMaxStatsLcores; ++i) {
     const LcoreCounters& lcore = layout.lcores[i];
-    const std::uint64_t rx = lcore.get(Counter::kRxPackets);
-    const std::uint64_t cycles = read_counter(lcore.processing_cycles);
+    const std::uint64_t rx = stats.lcore(i, Counter::kRxPackets);
+    const std::uint64_t cycles = stats.lcore(i, &LcoreCounters::processing_cycles);
     processing_cycles += cycles;
-    parse_cycles += read_counter(lcore.parse_cycles);
-    lookup_cycles += read_counter(lcore.lookup_cycles);
+    parse_cycles += stats.lcore(i, &LcoreCounters::parse_cycles);
+    lookup_cycles += stats.lcore(i, &LcoreCounters::lookup_cycles);
     processed += rx;
     append(out, "%s{\"lcore\":%u,\"rx_packets\":%" PRIu64 ",\"forwarded\":%" PRIu64 ",\"loops\":%" PRIu64
                 ",\"bursts\":%" PRIu64 ",\"processing_cycles\":%" PRIu64 "}",
-           i == 0 ? "" : ",", lcore.lcore_id, rx, lcore.get(Counter::kForwarded), read_counter(lcore.loops),
-           read_counter(lcore.bursts), cycles);
+           i == 0 ? "" : ",", lcore.lcore_id, rx, stats.lcore(i, Counter::kForwarded), stats.lcore(i, &LcoreCounters::loops),
+           stats.lcore(i, &LcoreCounters::bursts), cycles);
   }
   out += "],\"ports\":[";
   for (std::uint32_t p = 0; p < layout.header.port_count && p < kMaxStatsPorts; ++p) {
@@ -50,11 +66,11 @@ std::string format_stats_json(const StatsSegment& stats) {
     append(out, "%s{\"name\":\"%s\",\"port_id\":%u,\"link_up\":%u,", p == 0 ? "" : ",", port.name, port.port_id,
            port.link_up);
     append(out, "\"rx_packets\":%" PRIu64 ",\"tx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64 ",\"tx_bytes\":%" PRIu64 ",",
-           read_counter(port.rx_packets), read_counter(port.tx_packets), read_counter(port.rx_bytes),
-           read_counter(port.tx_bytes));
+           stats.port(p, &PortCounters::rx_packets), stats.port(p, &PortCounters::tx_packets),
+           stats.port(p, &PortCounters::rx_bytes), stats.port(p, &PortCounters::tx_bytes));
     append(out, "\"rx_missed\":%" PRIu64 ",\"rx_errors\":%" PRIu64 ",\"tx_errors\":%" PRIu64 ",\"rx_no_mbuf\":%" PRIu64 "}",
-           read_counter(port.rx_missed), read_counter(port.rx_errors), read_counter(port.tx_errors),
-           read_counter(port.rx_no_mbuf));
+           stats.port(p, &PortCounters::rx_missed), stats.port(p, &PortCounters::rx_errors),
+           stats.port(p, &PortCounters::tx_errors), stats.port(p, &PortCounters::rx_no_mbuf));
   }
   append(out, "],\"fib\":{\"prefixes\":%" PRIu64 ",\"next_hop_groups\":%" PRIu64 ",\"memory_bytes\":%" PRIu64
               ",\"capacity\":%" PRIu64 "},",
@@ -66,7 +82,8 @@ std::string format_stats_json(const StatsSegment& stats) {
   append(out, "\"cycles_per_packet\":%.1f,\"cycles_per_packet_parse\":%.1f,\"cycles_per_packet_lookup\":%.1f,"
               "\"cycles_per_packet_rewrite\":%.1f,",
          per_packet(processing_cycles), per_packet(parse_cycles), per_packet(lookup_cycles),
-         per_packet(processing_cycles - parse_cycles - lookup_cycles));
+         per_packet(processing_cycles > parse_cycles + lookup_cycles ? processing_cycles - parse_cycles - lookup_cycles : 0));
+  if (since != nullptr) append(out, "\"cleared_unix_ns\":%" PRIu64 ",", since->cleared_unix_ns);
   append(out, "\"tsc_hz\":%" PRIu64 ",\"pid\":%" PRIu64 "}", layout.header.tsc_hz, layout.header.pid);
   return out;
 }

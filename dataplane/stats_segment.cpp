@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 namespace dmsc::dataplane {
 namespace {
@@ -16,6 +17,22 @@ std::string shm_path(const std::string& name) { return name.empty() || name[0] !
 
 Error system_error(const std::string& name, const char* call) {
   return Error{"stats segment /dev/shm" + shm_path(name) + ": " + call + ": " + std::strerror(errno)};
+}
+
+// Field by field with relaxed loads and stores: the lcores write these words meanwhile.
+void copy_counters(const LcoreCounters& from, LcoreCounters& to) {
+  for (std::size_t i = 0; i < kCounterCount; ++i) store_counter(to.counters[i], read_counter(from.counters[i]));
+  for (std::size_t i = 0; i < kParseDropSlots; ++i) store_counter(to.parse_drops[i], read_counter(from.parse_drops[i]));
+  for (auto field : {&LcoreCounters::loops, &LcoreCounters::bursts, &LcoreCounters::processing_cycles,
+                     &LcoreCounters::parse_cycles, &LcoreCounters::lookup_cycles})
+    store_counter(to.*field, read_counter(from.*field));
+}
+
+void copy_counters(const PortCounters& from, PortCounters& to) {
+  for (auto field : {&PortCounters::rx_packets, &PortCounters::tx_packets, &PortCounters::rx_bytes,
+                     &PortCounters::tx_bytes, &PortCounters::rx_missed, &PortCounters::rx_errors,
+                     &PortCounters::tx_errors, &PortCounters::rx_no_mbuf})
+    store_counter(to.*field, read_counter(from.*field));
 }
 
 }  // namespace
@@ -117,6 +134,39 @@ std::uint64_t StatsSegment::total_parse_drops(std::size_t reason) const {
   for (const LcoreCounters& lcore : layout_->lcores)
     if (lcore.in_use) sum += read_counter(lcore.parse_drops[reason]);
   return sum;
+}
+
+void StatsSegment::clear_counters(std::uint64_t now_unix_ns) {
+  StatsBaseline& baseline = layout_->baseline;
+  std::atomic_ref<std::uint64_t> epoch(baseline.epoch);
+  const std::uint64_t start = epoch.load(std::memory_order_relaxed);
+  epoch.store(start + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);  // odd before any copied word
+  for (std::size_t l = 0; l < kMaxStatsLcores; ++l) copy_counters(layout_->lcores[l], baseline.lcores[l]);
+  for (std::size_t p = 0; p < kMaxStatsPorts; ++p) copy_counters(layout_->ports[p], baseline.ports[p]);
+  store_counter(baseline.cleared_unix_ns, now_unix_ns);
+  store_counter(baseline.clears, read_counter(baseline.clears) + 1);
+  epoch.store(start + 2, std::memory_order_release);
+}
+
+void StatsSegment::read_baseline(StatsBaseline& out) const {
+  const StatsBaseline& baseline = layout_->baseline;
+  std::atomic_ref<std::uint64_t> epoch(const_cast<std::uint64_t&>(baseline.epoch));
+  for (;;) {
+    const std::uint64_t before = epoch.load(std::memory_order_acquire);
+    if (before % 2 == 0) {
+      for (std::size_t l = 0; l < kMaxStatsLcores; ++l) copy_counters(baseline.lcores[l], out.lcores[l]);
+      for (std::size_t p = 0; p < kMaxStatsPorts; ++p) copy_counters(baseline.ports[p], out.ports[p]);
+      out.cleared_unix_ns = read_counter(baseline.cleared_unix_ns);
+      out.clears = read_counter(baseline.clears);
+      std::atomic_thread_fence(std::memory_order_acquire);  // the copy before the second load
+      if (epoch.load(std::memory_order_relaxed) == before) {
+        out.epoch = before;
+        return;
+      }
+    }
+    std::this_thread::yield();
+  }
 }
 
 }  // namespace dmsc::dataplane

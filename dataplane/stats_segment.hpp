@@ -31,6 +31,12 @@ class StatsSegment {
   std::uint64_t total(Counter counter) const;
   std::uint64_t total_parse_drops(std::size_t reason) const;
 
+  // The writer (the service loop): the counters as they are now become the baseline that the
+  // CLI subtracts (`clear stats`; counters.hpp, StatsBaseline). The counters themselves go on.
+  void clear_counters(std::uint64_t now_unix_ns);
+  // Readers: a consistent copy of the baseline (all zero when never cleared).
+  void read_baseline(StatsBaseline& out) const;
+
  private:
   StatsSegment(std::string name, StatsLayout* layout, bool writer)
       : name_(std::move(name)), layout_(layout), writer_(writer) {}

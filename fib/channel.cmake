@@ -7,6 +7,7 @@ add_library(dmsc_fib_channel
   ${CMAKE_CURRENT_LIST_DIR}/channel_producer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/channel_consumer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/channel_map_sink.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/channel_table_sink.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/channel_table_sink.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/route_sources.cpp)
 target_include_directories(dmsc_fib_channel PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(dmsc_fib_channel PUBLIC dmsc_fib rt)

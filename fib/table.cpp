@@ -286,6 +286,40 @@ const NextHopGroup* Table::find(const Name& prefix) const {
   return entry == nullptr ? nullptr : entry->group.load(std::memory_order_acquire);
 }
 
+std::optional<std::uint32_t> Table::generation_of(const Name& prefix) const {
+  const Impl& impl = *impl_;
+  if (prefix.is_root()) {
+    if (impl.root_group.load(std::memory_order_relaxed) == nullptr) return std::nullopt;
+    return impl.root_generation;
+  }
+  const NameView view = prefix.view();
+  const Entry* entry = impl.probe(full_name_hash(impl, view.bytes, view.length), view.bytes, view.length);
+  if (entry == nullptr) return std::nullopt;
+  return entry->generation;
+}
+
+// Position 0 is the default route, position i + 1 bucket i.
+std::size_t Table::walk_end() const { return impl_->bucket_count + 1; }
+
+std::size_t Table::for_each_entry(std::size_t position, std::size_t max_buckets, const EntryVisitor& visit) const {
+  const Impl& impl = *impl_;
+  if (position == 0) {
+    if (const NextHopGroup* root = impl.root_group.load(std::memory_order_relaxed)) visit({NameView{}, 0, root});
+    position = 1;
+  }
+  const std::size_t end = walk_end();
+  for (std::size_t steps = 0; position < end && steps < max_buckets; ++position, ++steps) {
+    const Bucket& bucket = impl.buckets[position - 1];
+    if (bucket.used == 0) continue;
+    for (std::size_t s = 0; s < Bucket::kSlots; ++s) {
+      if (bucket.tags[s].load(std::memory_order_relaxed) == 0) continue;
+      const Entry* entry = impl.entry_at(bucket.handles[s].load(std::memory_order_relaxed));
+      visit({NameView{entry->name, entry->name_length}, entry->depth, entry->group.load(std::memory_order_relaxed)});
+    }
+  }
+  return position;
+}
+
 TableStats Table::stats(bool walk) const {
   const Impl& impl = *impl_;
   TableStats stats;

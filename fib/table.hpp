@@ -11,7 +11,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "fib/expected.hpp"
 #include "fib/name.hpp"
@@ -36,6 +38,13 @@ struct LookupResult {
 };
 
 enum class UpdateOutcome : std::uint8_t { kAdded, kReplaced, kUnchanged };
+
+// One entry as the writer's walk shows it (for_each_entry); valid during the visit only.
+struct EntryView {
+  NameView prefix;           // wire form; length 0: the default route
+  std::uint8_t depth = 0;    // components
+  const NextHopGroup* group = nullptr;
+};
 
 struct TableStats {
   std::size_t prefixes = 0;          // real entries, default route included
@@ -75,6 +84,19 @@ class Table {
   std::size_t erase_older_than(std::uint32_t generation);
   // Exact-match lookup of a prefix for the control side and the CLI (writer thread).
   const NextHopGroup* find(const Name& prefix) const;
+  // The generation an entry was last stamped with; nullopt when the prefix is not in the table.
+  std::optional<std::uint32_t> generation_of(const Name& prefix) const;
+
+  // A walk over every entry, in table order (not sorted), resumable so that a caller can spread
+  // a million entries over many short steps (the forwarder's control socket does, between its
+  // service loop's other duties). Writer thread only. Position 0 starts the walk (with the
+  // default route); each call visits the entries of up to `max_buckets` buckets and returns the
+  // position to continue from, walk_end() once done. Entries added or erased between calls may
+  // be missed; none is visited twice unless erased and added again meanwhile.
+  using EntryVisitor = std::function<void(const EntryView&)>;
+  std::size_t for_each_entry(std::size_t position, std::size_t max_buckets, const EntryVisitor& visit) const;
+  void for_each_entry(const EntryVisitor& visit) const { for_each_entry(0, SIZE_MAX, visit); }
+  std::size_t walk_end() const;
   void reclaim() { qsbr_.poll(); }
 
   // walk: also the figures that need a pass over the table (longest_chain, fullest_filter_line).

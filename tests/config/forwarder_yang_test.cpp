@@ -5,6 +5,8 @@
 
 #include "config/forwarder_yang.hpp"
 #include "config/yang_context.hpp"
+#include "dataplane/config_diff.hpp"
+#include "dataplane/config_format.hpp"
 
 namespace dmsc::config {
 namespace {
@@ -67,6 +69,25 @@ TEST(ForwarderYang, MistakesNameTheirDataPath) {
                "/dmsc-forwarder:forwarder/route[prefix='no-slash']:");
   expect_error(parse(R"("face": [{"id": 2, "kind": "udp4", "port": "p0", "neighbour-mac": "02:00:00:00:00:02", "remote-address": "192.0.2.9"}])"),
                "/dmsc-forwarder:forwarder/face[id='2']: face 2: port 'p0' has no ipv4 address");
+}
+
+// `config json` on the control socket (dataplane/config_format.hpp) writes YANG data that loads
+// back to the same configuration, every kind of face and option included.
+TEST(ForwarderYang, TheRunningConfigurationWrittenAsJsonLoadsBack) {
+  const auto lines = dataplane::parse_forwarder_config(
+      "stats sr7\ncontrol-socket /tmp/sr7.sock\nchannel /dmsc-fib\nfib-capacity 4096\nmbufs 8192\nsimd off\n"
+      "poll-sleep 50\naffinity-flows 16\naffinity-idle 9\nethertype 0x88b6\nudp-port 7000\nverify-udp-checksum off\n"
+      "port p0 0000:03:00.0 rx-queues 2 mac 02:00:00:00:00:01 ipv4 192.0.2.1 tap dmsc-p0\n"
+      "port p1 net_null1 ipv6 fd00::1\n"
+      "face 1 ethernet p0 learn vlan 7\nface 2 udp4 p0 02:00:00:00:00:fe 192.0.2.2 port 6000 checksum off\n"
+      "face 3 udp6 p1 02:00:00:00:00:fd fd00::2\nroute /svc/a 1:3 2\nroute / 3\n",
+      "line", ".");
+  ASSERT_TRUE(lines.ok()) << lines.error();
+  const std::string json = dataplane::format_config_yang_json(*lines);
+  const auto loaded = parse_forwarder_json(json, ".", yang_directory());
+  ASSERT_TRUE(loaded.ok()) << loaded.error() << "\n" << json;
+  EXPECT_EQ(dataplane::format_config_lines(*loaded), dataplane::format_config_lines(*lines));
+  EXPECT_TRUE(dataplane::diff_forwarder_configs(*lines, *loaded).empty());
 }
 
 }  // namespace

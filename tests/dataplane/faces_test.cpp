@@ -114,6 +114,40 @@ TEST(Faces, ALearningFaceIsUnusableUntilItsNeighbourIsKnownAndThenCarriesItsMac)
   EXPECT_EQ((*qsbr)->pending(), 0u);
 }
 
+// Reload: faces added, changed and removed one by one under QSBR; a learning face whose
+// configuration changes on the same port keeps the MAC it learned.
+TEST(Faces, AReloadAddsChangesAndRemovesFacesOneByOne) {
+  auto before = parse_forwarder_config("port p0 net_null0\nport p1 net_null1\nface 1 ethernet p0 learn\n"
+                                       "face 2 ethernet p1 02:00:00:00:00:22\n", "t", "");
+  auto after = parse_forwarder_config("port p0 net_null0\nport p1 net_null1\nface 1 ethernet p0 learn vlan 9\n"
+                                      "face 2 ethernet p1 02:00:00:00:00:23\nface 4000 ethernet p1 02:00:00:00:00:40\n", "t", "");
+  ASSERT_TRUE(before.ok() && after.ok());
+  const wire::MacAddress mac0 = {0x02, 0, 0, 0, 0, 0x01}, mac1 = {0x02, 0, 0, 0, 0, 0x11};
+  const std::vector<PortAddresses> ports = {PortAddresses{mac0, 1500}, PortAddresses{mac1, 1500}};
+  FaceTable faces = FaceTable::build(*before, ports);
+  auto qsbr = std::move(*fib::Qsbr::create(1));
+  const wire::MacAddress neighbour = {0x02, 0, 0, 0, 0x66, 0x01};
+  faces.learn_neighbour(0, neighbour, *qsbr);
+  EXPECT_EQ(faces.neighbour(1), neighbour);
+  EXPECT_EQ(faces.neighbour(2), (wire::MacAddress{0x02, 0, 0, 0, 0, 0x22}));
+  EXPECT_FALSE(faces.neighbour(4000).has_value());
+
+  for (const FaceConfig& face : after->faces) faces.set_face(*after, face, ports, *qsbr);
+  const Bytes packet = sample_packet(10);
+  ASSERT_NE(faces.find(1), nullptr) << "the learned MAC is kept";
+  EXPECT_EQ(encapsulated(*faces.find(1), packet), wire::build_ethernet_frame(neighbour, mac0, wire::kDefaultEthertype, packet, 9));
+  EXPECT_EQ(faces.neighbour(2), (wire::MacAddress{0x02, 0, 0, 0, 0, 0x23}));
+  ASSERT_NE(faces.find(4000), nullptr);
+  EXPECT_EQ(faces.size(), 3u);
+  faces.remove_face(2, *qsbr);
+  EXPECT_EQ(faces.find(2), nullptr);
+  EXPECT_FALSE(faces.neighbour(2).has_value());
+  EXPECT_EQ(faces.size(), 2u);
+  EXPECT_GT(qsbr->pending(), 0u) << "replaced faces wait for a grace period";
+  qsbr->drain();
+  EXPECT_EQ(qsbr->pending(), 0u);
+}
+
 TEST(Faces, LearnIsOnlyForEthernetFaces) {
   const auto config = parse_forwarder_config("port p0 net_null0 ipv4 10.0.0.1\nface 3 udp4 p0 learn 10.0.0.2\n", "t", "");
   ASSERT_FALSE(config.ok());

@@ -93,8 +93,9 @@ void expect_promtool_accepts(const std::string& text) {
   const Output lint = run({"/bin/sh", "-c", "/usr/bin/promtool check metrics 2>&1"}, text);
   EXPECT_TRUE(lint.status == 0 || lint.status == 3) << lint.out;
   std::istringstream lines(lint.out);
-  for (std::string line; std::getline(lines, line);)
+  for (std::string line; std::getline(lines, line);) {
     if (!line.empty()) EXPECT_EQ(line, "dmsc_forwarder_not_for_us_total metric names should not contain abbreviated units");
+  }
 }
 
 TEST(ExporterForwarder, CountersEqualTheForwardersReportOverStdoutAndHttp) {
