@@ -112,8 +112,9 @@ topo_gateway_names() {
 
 topo_forwarder_conf() {
   local box=$1 peer n=0 tap name pod
-  printf 'stats %s-%s-stats\nchannel /%s-%s-fib\nfib-capacity 4096\nmbufs 8191\npoll-sleep %s\n' \
-    "$LAB_TAG" "$box" "$LAB_TAG" "$box" "${LAB_POLL_SLEEP:-100}"
+  printf 'stats %s-%s-stats\nchannel /%s-%s-fib\ncontrol-socket %s/%s/forwarder.sock\n' \
+    "$LAB_TAG" "$box" "$LAB_TAG" "$box" "${LAB_DIR:-/tmp/LAB}" "$box"
+  printf 'fib-capacity 4096\nmbufs 8191\npoll-sleep %s\n' "${LAB_POLL_SLEEP:-100}"
   [[ -z ${LAB_FORWARDER_EXTRA:-} ]] || printf '%s\n' "${LAB_FORWARDER_EXTRA//@BOX@/$box}"
   for peer in ${TOPO_PEERS[$box]}; do
     tap=" tap t-$peer"
@@ -257,29 +258,26 @@ pods_start() {
 # pod_flow POD TO FIELD: a figure of POD's flow to TO from its last report.
 pod_flow() { jq -r --arg t "$2" --arg f "$3" '.flows[] | select(.to == $t) | .[$f]' "$LAB_DIR/$1/pod.json" 2>/dev/null; }
 
-# topo_box_of_system_id ID: the box with that system id ("0000.0000.0003.00" or without .00).
-topo_box_of_system_id() {
+# topo_box_of_face ID: the box a face leads to (face ids are the peer's position).
+topo_box_of_face() {
   local box
-  for box in "${TOPO_BOXES[@]}"; do
-    [[ ${1%.00} == "$(topo_system_id "$box")" ]] && { echo "$box"; return; }
-  done
-  echo "?$1"
+  for box in "${TOPO_BOXES[@]}"; do [[ ${TOPO_ID[$box]} == "$1" ]] && { echo "$box"; return; }; done
+  echo "?face$1"
 }
 
-# topo_path NAME BOX: "BOX -> ... -> pod", following each box's longest-prefix route for NAME
-# in its dmsc-controld RIB (the routes its forwarder got); ECMP shown as {a|b}, the first followed.
+# topo_path NAME BOX [FLOW_KEY]: "BOX -> ... -> pod": each forwarder's own answer to
+# `dmscctl fib lookup NAME flow KEY` (its FIB, and the next hop that flow key takes), followed
+# to the box its face leads to. Equal-cost next hops are shown as {a|b}, the flow's pick first.
 topo_path() {
-  local name=$1 box=$2 path=$2 hops=0 next pod
+  local name=$1 box=$2 key=${3:-0} path=$2 hops=0 answer next all
   while ((hops++ < 16)); do
-    pod=$(topo_gateway_names "$box" | awk -v n="$name" '{ p = $1 "/" } n == $1 || index(n, p) == 1 { print $2; exit }')
-    if [[ -n $pod ]]; then echo "$path -> $pod"; return 0; fi
+    if [[ ${TOPO_ROLE[$box]} == pod ]]; then echo "$path"; return 0; fi
     if ! topo_is_sr "$box"; then echo "$path (not an SR box: does not forward DMSC)"; return 1; fi
-    next=$(sr_show "$box" rib json | jq -r --arg n "$name" '
-      [.routes[] | . as $r | select($r.prefix == $n or ($n | startswith($r.prefix + "/")) or $r.prefix == "/")]
-      | max_by(.prefix | length) // empty | [.next_hops[].system_id] | join(" ")')
-    [[ -n $next ]] || { echo "$path (no route at $box)"; return 1; }
-    local boxes=() id
-    for id in $next; do boxes+=("$(topo_box_of_system_id "$id")"); done
+    answer=$(lab_ctl "$box" --json fib lookup "$name" flow "$key") || { echo "$path (no route at $box)"; return 1; }
+    next=$(jq -r '.flow.next_hop.face' <<<"$answer")
+    all=$(jq -r --argjson n "$next" '[$n] + [.next_hops[].face | select(. != $n)] | join(" ")' <<<"$answer")
+    local boxes=() face
+    for face in $all; do boxes+=("$(topo_box_of_face "$face")"); done
     if ((${#boxes[@]} > 1)); then path+=" -> {$(IFS='|'; echo "${boxes[*]}")}"; else path+=" -> ${boxes[0]}"; fi
     box=${boxes[0]}
   done
@@ -291,7 +289,8 @@ topo_path() {
 lab_ctl() {
   local box=$1
   shift
-  "$DMSCCTL" --stats "$LAB_TAG-$box-stats" --controld-socket "$LAB_DIR/$box/api.sock" "$@"
+  "$DMSCCTL" --stats "$LAB_TAG-$box-stats" --controld-socket "$LAB_DIR/$box/api.sock" \
+    --forwarder-socket "$LAB_DIR/$box/forwarder.sock" "$@"
 }
 
 # topo_link_set A B up|down: both ends of the link.
