@@ -26,7 +26,7 @@ topology_checks() {
   out=$("$lab" --check 2>&1) || fail "dmsc-lab --check on the default topology: $out"
   # gwa (box 2) reaches its pod pa (box 1) by face 1 with pa's MAC and routes /svc/alpha there;
   # its controld originates the name and runs IS-IS on the TAP towards sr1 (box 3), link 2.
-  for line in "port p-pa net_af_packet0,iface=e-pa mac 02:00:00:00:02:01" "face 1 ethernet p-pa 02:00:00:00:01:02" \
+  for line in "port p-pa net_af_packet0,iface=e-pa,qdisc_bypass=0 mac 02:00:00:00:02:01" "face 1 ethernet p-pa 02:00:00:00:01:02" \
     "route /svc/alpha 1" "service-prefix /svc/alpha metric 5" \
     "circuit t-sr1 metric 10 face 3 ipv4 10.0.2.1 hello-interval 1 hello-multiplier 3" \
     "circuit t-frr metric 100 face 6 ipv4 10.0.6.1 hello-interval 1 hello-multiplier 3" \

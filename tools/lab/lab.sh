@@ -119,7 +119,9 @@ topo_forwarder_conf() {
   for peer in ${TOPO_PEERS[$box]}; do
     tap=" tap t-$peer"
     [[ ${TOPO_ROLE[$peer]} == pod ]] && tap=""
-    printf 'port p-%s net_af_packet%d,iface=e-%s mac %s%s\n' "$peer" $((n++)) "$peer" "$(topo_mac "$box" "$peer")" "$tap"
+    # qdisc_bypass=0: what the forwarder sends goes through the kernel's transmit path, so
+    # tcpdump on the veth sees both directions (bypassed frames are invisible to it).
+    printf 'port p-%s net_af_packet%d,iface=e-%s,qdisc_bypass=0 mac %s%s\n' "$peer" $((n++)) "$peer" "$(topo_mac "$box" "$peer")" "$tap"
   done
   for peer in ${TOPO_PEERS[$box]}; do
     if [[ ${TOPO_ROLE[$peer]} == pod ]]; then
@@ -210,19 +212,20 @@ topo_up() {
   lab_log "names routed"
 }
 
-# topo_capture_start FILE: tcpdump on the first link between two SR boxes (else the first link
-# of an SR box), from before the daemons start: hellos, LSPs with our Service Prefix TLVs, CSNPs,
-# then the DMSC traffic. Prints "box interface".
+# topo_capture_start FILE: tcpdump on a gateway's first link into the network (else the first
+# link of an SR box), from before the daemons start: the gateway's own LSP with its names goes up
+# that link and every other LSP comes down it; the pods' traffic crosses it both ways.
 topo_capture_start() {
-  local a b m fallback="" link
+  local a b m pick="" link
   for link in "${TOPO_LINKS[@]}"; do
     read -r a b m <<<"$link"
-    topo_is_sr "$a" || { topo_is_sr "$b" && [[ -z $fallback ]] && fallback="$b e-$a"; continue; }
-    [[ -z $fallback ]] && fallback="$a e-$b"
-    if topo_is_sr "$b"; then fallback="$a e-$b"; break; fi
+    [[ ${TOPO_ROLE[$a]} == gateway && ${TOPO_ROLE[$b]} != pod ]] && { pick="$a e-$b"; break; }
+    [[ ${TOPO_ROLE[$b]} == gateway && ${TOPO_ROLE[$a]} != pod ]] && { pick="$b e-$a"; break; }
+    [[ -z $pick ]] && topo_is_sr "$a" && pick="$a e-$b"
+    [[ -z $pick ]] && topo_is_sr "$b" && pick="$b e-$a"
   done
-  [[ -n $fallback ]] || lab_fail "no SR box to capture at"
-  read -r a b <<<"$fallback"
+  [[ -n $pick ]] || lab_fail "no SR box to capture at"
+  read -r a b <<<"$pick"
   lab_capture_start "$a" "$b" "$1"
   lab_log "capturing $a:$b into $1"
 }
