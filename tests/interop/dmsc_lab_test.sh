@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The live lab of the README's main command (tools/dmsc-lab), non-interactively.
-#   dmsc_lab_test.sh BUILD_DIR topology|run
+#   dmsc_lab_test.sh BUILD_DIR topology|run|interrupt
 # topology (no root): the default topology's derived configuration, and broken topology files
 #   refused (exit 2) with a message naming the data path and the problem.
 # run (root, FRR): the default lab (two gateways with a pod each, three SR boxes, FRR) with
@@ -8,14 +8,15 @@
 #   and the paths avoided the failed link; then tshark with tools/wireshark/dmsc.lua decodes the
 #   capture of an SR-SR link: DMSC requests and responses between the pods' names, and our
 #   Service Prefix sub-TLVs in the IS-IS LSPs, with no malformed packet.
+# interrupt (root, FRR): Ctrl-C in the middle of the lab leaves nothing behind.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:?usage: $0 BUILD_DIR topology|run}
-mode=${2:?usage: $0 BUILD_DIR topology|run}
+build=${1:?usage: $0 BUILD_DIR topology|run|interrupt}
+mode=${2:?usage: $0 BUILD_DIR topology|run|interrupt}
 lab=$root/tools/dmsc-lab
 work=$(mktemp -d /tmp/dmsc_lab_test.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[[ ${KEEP:-0} == 1 ]] || rm -rf "$work"' EXIT
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }
@@ -80,9 +81,47 @@ run_checks() {
   ((malformed == 0)) && ok "capture: no malformed frame" || fail "capture: $malformed frames with warnings"
 }
 
+# interrupt: Ctrl-C (SIGINT to the lab's process group, as a terminal sends it) while the pods'
+# traffic runs: the lab exits and leaves no namespace, process, shared-memory segment, DPDK
+# runtime folder or lab folder behind.
+interrupt_checks() {
+  [[ $EUID -eq 0 ]] || { echo "SKIP: the lab needs root"; exit 77; }
+  # Job control: the lab gets its own process group, as in a terminal, and SIGINT is not
+  # ignored in it (bash ignores SIGINT in background jobs without job control).
+  set -m
+  "$lab" --build "$build" >"$work/lab.out" 2>&1 &
+  local pid=$! tag i rc
+  set +m
+  for ((i = 0; i < 600; i++)); do
+    grep -q "Traffic: the pods call" "$work/lab.out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  tag=$(grep -o 'tag dmsclab-[0-9a-f-]*' "$work/lab.out" | head -n 1 | cut -d' ' -f2)
+  [[ -n $tag ]] && grep -q "Traffic: the pods call" "$work/lab.out" || { cat "$work/lab.out" >&2; fail "the lab did not reach its traffic"; return; }
+  sleep 2
+  local started
+  started=$(date +%s%3N)
+  kill -INT -- "-$pid"
+  for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then fail "the lab still runs 30 s after Ctrl-C"; kill -KILL -- "-$pid"; return; fi
+  wait "$pid"
+  rc=$?
+  [[ $rc == 130 ]] && ok "Ctrl-C: the lab exited $(($(date +%s%3N) - started)) ms later (status 130)" \
+    || fail "Ctrl-C: the lab exited with status $rc, not 130: $(tail -n 5 "$work/lab.out")"
+  local left
+  left=$(ip netns list | grep -c "$tag")
+  ((left == 0)) && ok "no namespace of $tag left" || fail "$left namespaces of $tag left"
+  left=$(pgrep -f "$tag" | wc -l)
+  ((left == 0)) && ok "no process of $tag left" || fail "processes of $tag left: $(pgrep -af "$tag")"
+  left=$(find /dev/shm /var/run/dpdk /tmp -maxdepth 1 -name "$tag*" 2>/dev/null | wc -l)
+  ((left == 0)) && ok "no shm segment, DPDK folder or lab folder of $tag left" || fail "left: $(find /dev/shm /var/run/dpdk /tmp -maxdepth 1 -name "$tag*")"
+}
+
 case $mode in
   topology) topology_checks ;;
   run) run_checks ;;
+  interrupt) interrupt_checks ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 ((failures == 0)) || { echo "$failures check(s) failed" >&2; exit 1; }
