@@ -151,7 +151,7 @@ std::optional<wire::MacAddress> FaceTable::neighbour(fib::FaceId id) const {
 
 FaceTable& FaceTable::operator=(FaceTable&& other) noexcept {
   if (this != &other) {
-    this->~FaceTable();
+    clear();
     slots_ = std::move(other.slots_);
     slot_count_ = other.slot_count_;
     count_ = other.count_;
@@ -160,10 +160,12 @@ FaceTable& FaceTable::operator=(FaceTable&& other) noexcept {
   return *this;
 }
 
-FaceTable::~FaceTable() {
+FaceTable::~FaceTable() { clear(); }
+
+void FaceTable::clear() {
   for (std::size_t i = 0; i < slot_count_; ++i) delete slots_[i].load(std::memory_order_relaxed);
   slots_.reset();
-  slot_count_ = 0;
+  slot_count_ = count_ = 0;
 }
 
 bool FaceTable::learns_on_port(std::size_t port_index) const {

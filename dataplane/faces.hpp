@@ -88,6 +88,8 @@ class FaceTable {
   std::optional<wire::MacAddress> neighbour(fib::FaceId id) const;
 
  private:
+  void clear();  // frees every face: start-up and teardown only, never while lcores read
+
   // Indexed by face id, every id a slot (kMaxFaces), so that a reload can add any face;
   // nullptr: no face.
   std::unique_ptr<std::atomic<Face*>[]> slots_;

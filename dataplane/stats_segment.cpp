@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <thread>
 
@@ -152,15 +153,18 @@ void StatsSegment::clear_counters(std::uint64_t now_unix_ns) {
 void StatsSegment::read_baseline(StatsBaseline& out) const {
   const StatsBaseline& baseline = layout_->baseline;
   std::atomic_ref<std::uint64_t> epoch(const_cast<std::uint64_t&>(baseline.epoch));
+  // A clear takes microseconds; an epoch odd for a whole second belongs to a forwarder that died
+  // while clearing. Then the copy is taken as it stands rather than waiting forever.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (;;) {
     const std::uint64_t before = epoch.load(std::memory_order_acquire);
-    if (before % 2 == 0) {
+    if (before % 2 == 0 || std::chrono::steady_clock::now() > give_up) {
       for (std::size_t l = 0; l < kMaxStatsLcores; ++l) copy_counters(baseline.lcores[l], out.lcores[l]);
       for (std::size_t p = 0; p < kMaxStatsPorts; ++p) copy_counters(baseline.ports[p], out.ports[p]);
       out.cleared_unix_ns = read_counter(baseline.cleared_unix_ns);
       out.clears = read_counter(baseline.clears);
       std::atomic_thread_fence(std::memory_order_acquire);  // the copy before the second load
-      if (epoch.load(std::memory_order_relaxed) == before) {
+      if (epoch.load(std::memory_order_relaxed) == before || before % 2 != 0) {
         out.epoch = before;
         return;
       }

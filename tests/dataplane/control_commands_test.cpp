@@ -173,8 +173,9 @@ TEST(ControlCommands, LookupPicksTheNextHopTheForwardingPathPicks) {
     // The forwarding loop's pick (forwarding.cpp) and a new A flow's (affinity.cpp) use pick_next_hop.
     const fib::FaceId forwarding = pick_next_hop(*group, key).face;
     AffinityTally tally;
-    const auto* wire = name("/svc/ecmp/x/y").wire().data();
-    const fib::FaceId affine = affinity->face_for(wire, name("/svc/ecmp/x/y").wire().size(), key, *group, 1, tally);
+    const fib::Name destination = name("/svc/ecmp/x/y");  // outlives the pointer into it
+    const fib::FaceId affine =
+        affinity->face_for(destination.wire().data(), destination.wire().size(), key, *group, 1, tally);
     EXPECT_EQ(json["flow"]["next_hop"]["face"].u64(), forwarding) << "flow " << key;
     EXPECT_EQ(affine, forwarding) << "flow " << key;
     EXPECT_EQ(group->set.hops[group->selection[selection_slot(key)]].face, forwarding);
