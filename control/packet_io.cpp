@@ -74,11 +74,19 @@ Expected<PacketSocket> PacketSocket::open(const std::string& interface) {
   std::copy(kAllIss.begin(), kAllIss.end(), membership.mr_address);
   if (setsockopt(s.fd_, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &membership, sizeof membership) != 0)
     return Error{"joining AllISs on " + interface + ": " + errno_text()};
-  ifreq request{};
-  std::strncpy(request.ifr_name, interface.c_str(), IFNAMSIZ - 1);
-  if (ioctl(s.fd_, SIOCGIFHWADDR, &request) != 0) return Error{"MAC address of " + interface + ": " + errno_text()};
-  std::copy_n(reinterpret_cast<const std::uint8_t*>(request.ifr_hwaddr.sa_data), 6, s.mac_.begin());
+  if (!s.refresh_mac()) return Error{"MAC address of " + interface + ": " + errno_text()};
   return s;
+}
+
+// The interface's MAC may change after the circuit opened: a forwarder creates its punt TAP with
+// a random MAC and sets the port's a moment later, and a daemon that opened the circuit in
+// between must not keep sending from the random one (the neighbour's forwarder learns it).
+bool PacketSocket::refresh_mac() {
+  ifreq request{};
+  std::strncpy(request.ifr_name, interface_.c_str(), IFNAMSIZ - 1);
+  if (ioctl(fd_, SIOCGIFHWADDR, &request) != 0) return false;
+  std::copy_n(reinterpret_cast<const std::uint8_t*>(request.ifr_hwaddr.sa_data), 6, mac_.begin());
+  return true;
 }
 
 PacketSocket::PacketSocket(PacketSocket&& other) noexcept { *this = std::move(other); }
@@ -125,6 +133,7 @@ std::optional<ReceivedPdu> PacketSocket::receive() {
 }
 
 Status PacketSocket::send(std::span<const std::uint8_t> pdu) {
+  refresh_mac();  // one ioctl per PDU sent: hellos, LSPs and SNPs, tens per second at most
   const auto frame = build_isis_frame(pdu, mac_);
   if (::send(fd_, frame.data(), frame.size(), 0) < 0) return Error{"sending on " + interface_ + ": " + errno_text()};
   return ok_status();

@@ -45,11 +45,13 @@ class PacketSocket {
   // The next IS-IS frame, if one is waiting (non-blocking). Frames that are not IS-IS PDUs for
   // us are skipped and counted in `dropped`.
   std::optional<ReceivedPdu> receive();
+  // Sends from the interface's MAC as it is now (read again before each PDU).
   Status send(std::span<const std::uint8_t> pdu);
   std::uint64_t dropped() const { return dropped_; }
 
  private:
   PacketSocket() = default;
+  bool refresh_mac();
   int fd_ = -1;
   int ifindex_ = 0;
   std::string interface_;
