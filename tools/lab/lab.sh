@@ -5,7 +5,7 @@
 #
 #   topo_load FILE      validates FILE (yanglint + the checks YANG cannot say), fills TOPO_*
 #   topo_up             namespaces, links, configurations, daemons; returns once converged
-#   pods_start          the pods serve their names and send their flows
+#   pods_start          the pods serve their names, then (all of them listening) send their flows
 #   topo_path NAME BOX  the path NAME takes from BOX, hop by hop, from the routers' FIBs
 #
 # Addressing, from the position n (1-based) of each box in the file: system id 0000.0000.00nn,
@@ -252,10 +252,16 @@ pods_start() {
       [[ $from == "$box" ]] && args+=(--flow "$to" "$rate")
     done
     ip netns exec "$(lab_ns "$box")" "$SR_PY" "$POD_PY" --iface "e-$gateway" --mac "$(topo_mac "$box" "$gateway")" \
-      --gateway-mac "$(topo_mac "$gateway" "$box")" --name "$box" "${args[@]}" --stats "$LAB_DIR/$box/pod.json" \
+      --gateway-mac "$(topo_mac "$gateway" "$box")" --name "$box" "${args[@]}" --stats "$LAB_DIR/$box/pod.json" --go "$LAB_DIR/pods.go" \
       >"$LAB_DIR/$box/pod.log" 2>&1 &
     echo $! >"$LAB_DIR/$box/pod.pid"
   done
+  # Every pod writes its first report once its socket is open: then all serve, and calls start.
+  for box in "${TOPO_BOXES[@]}"; do
+    [[ ${TOPO_ROLE[$box]} == pod ]] || continue
+    wait_until 10 test -s "$LAB_DIR/$box/pod.json" || { cat "$LAB_DIR/$box/pod.log" >&2; lab_fail "pod $box did not start"; }
+  done
+  touch "$LAB_DIR/pods.go"
 }
 
 # pod_flow POD TO FIELD: a figure of POD's flow to TO from its last report.

@@ -9,7 +9,9 @@ names and calls other services, with DMSC packets directly over Ethernet (docs/w
 - Calling: for each --flow, RATE Requests per second to NAME/POD/<seq>, source
   <first served prefix>/POD, so the Responses route back here. The payload carries the sequence
   number and the send time: each Response gives a round-trip time.
-- Every 0.5 s, FILE gets a JSON object (written whole, then renamed): per flow sent, answered,
+- With --go GO, the calls start once the file GO exists: the lab creates it when every pod
+  serves, so no call goes to a pod that is not listening yet.
+- Every 0.5 s (and right after the socket is open), FILE gets a JSON object (written whole, then renamed): per flow sent, answered,
   lost (unanswered after 1 s), round-trip times; requests served; frames that were not ours.
 
 Runs until SIGTERM/SIGINT. No scapy: the header is built and read with struct, so a pod costs
@@ -113,9 +115,14 @@ def run(args):
     served = foreign = 0
     started = time.monotonic()
     next_stats = started
+    calling = args.go is None  # with --go, calls wait until the lab says every pod serves
     while not stop:
         now = time.monotonic()
-        for index, flow in enumerate(flows):
+        if not calling and os.path.exists(args.go):
+            calling = True
+            for flow in flows:
+                flow.next_send = now
+        for index, flow in enumerate(flows if calling else []):
             while flow.next_send <= now:
                 seq = flow.sent
                 dst = flow.prefix + encode_name("/%d" % seq)
@@ -131,7 +138,7 @@ def run(args):
         if now >= next_stats:
             next_stats = now + 0.5
             write_stats(args, flows, served, foreign, now - started)
-        wake = min([next_stats] + [f.next_send for f in flows])
+        wake = min([next_stats] + [f.next_send for f in flows if calling] + ([] if calling else [now + 0.01]))
         ready, _, _ = select.select([sock], [], [], max(0.0, wake - time.monotonic()))
         if not ready:
             continue
@@ -188,6 +195,7 @@ def main():
     parser.add_argument("--serve", action="append", default=[])
     parser.add_argument("--flow", nargs=2, action="append", default=[], metavar=("NAME", "RATE"))
     parser.add_argument("--stats", required=True)
+    parser.add_argument("--go", help="start calling once this file exists (serving starts at once)")
     run(parser.parse_args())
 
 
